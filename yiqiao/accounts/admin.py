@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import OrgUnit, User
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "parent"]
+    list_filter = ["kind"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "display_name", "org_unit", "role", "is_active"]
+    list_filter = ["role", "org_unit", "is_active"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
+        ("医桥", {"fields": ("display_name", "org_unit", "role", "organisation")}),
+    )
+    raw_id_fields = ["organisation"]

@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from .models import ChainNode, Contact, InvestorProfile, Organisation, Region, Service, Space
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "parent"]
+    search_fields = ["name", "code"]
+    list_filter = ["kind"]
+
+
+@admin.register(ChainNode)
+class ChainNodeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "parent", "position"]
+    search_fields = ["name", "code"]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "uscc", "region", "is_high_tech", "is_active"]
+    list_filter = ["kind", "is_high_tech", "is_specialised", "is_active"]
+    search_fields = ["name", "uscc"]
+    raw_id_fields = ["region", "park", "merged_into", "owner_unit"]
+    filter_horizontal = ["chain_nodes"]
+    inlines = [ContactInline]
+    show_full_result_count = False
+
+
+@admin.register(Space)
+class SpaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "park", "available_area_m2", "is_available"]
+    list_filter = ["kind", "is_available"]
+    search_fields = ["name", "address"]
+    raw_id_fields = ["owner", "park", "owner_unit"]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "provider", "lead_time_days"]
+    list_filter = ["category"]
+    raw_id_fields = ["provider"]
+
+
+@admin.register(InvestorProfile)
+class InvestorProfileAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "ticket_min_yuan", "ticket_max_yuan"]
+    raw_id_fields = ["organisation"]

@@ -1,0 +1,393 @@
+"""The register of the regional ecosystem: regions, organisations, contacts, spaces, services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from yiqiao.core.models import TimeStampedModel
+from yiqiao.core.text import name_normalise
+from yiqiao.core.uscc import uscc_normalise, uscc_problem
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+
+class Region(models.Model):
+    """Province → city → district → zone/park. `path` makes subtree queries one prefix match."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("省")
+        CITY = "city", _("市")
+        DISTRICT = "district", _("区县")
+        ZONE = "zone", _("开发区/功能区")
+        PARK = "park", _("园区")
+
+    code = models.CharField(_("编码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=80)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(_("路径"), max_length=400, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.path = (self.parent.path if self.parent else "/") + self.code + "/"
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ChainNode(models.Model):
+    """A node of the industry chain (产业链节点): biomedicine, devices, digital health, …"""
+
+    code = models.CharField(_("编码"), max_length=60, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名"), max_length=80, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级节点"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("产业链节点")
+        verbose_name_plural = _("产业链节点")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(TimeStampedModel):
+    """An enterprise, university, hospital, institute, investor, platform, government body, …"""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("企业")
+        UNIVERSITY = "university", _("高校")
+        HOSPITAL = "hospital", _("医院")
+        INSTITUTE = "institute", _("科研院所")
+        INVESTOR = "investor", _("投资机构")
+        PLATFORM = "platform", _("功能平台")
+        GOVERNMENT = "government", _("政府部门")
+        ASSOCIATION = "association", _("协会商会")
+        INCUBATOR = "incubator", _("孵化器/离岸创新中心")
+
+    class Stage(models.TextChoices):
+        SEED = "seed", _("种子期")
+        STARTUP = "startup", _("初创期")
+        GROWTH = "growth", _("成长期")
+        MATURE = "mature", _("成熟期")
+        LISTED = "listed", _("上市")
+
+    name = models.CharField(_("名称"), max_length=120)
+    name_normalised = models.CharField(max_length=120, db_index=True, editable=False)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, db_index=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True
+    )
+    aliases = models.JSONField(_("简称/别名"), default=list, blank=True)
+    former_names = models.JSONField(_("曾用名"), default=list, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("注册区域"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    park = models.ForeignKey(
+        Region,
+        verbose_name=_("所在园区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="park_organisations",
+    )
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    registered_capital_yuan = models.DecimalField(
+        _("注册资本（元）"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    revenue_yuan = models.DecimalField(
+        _("上年营收（元）"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    rd_spend_yuan = models.DecimalField(
+        _("上年研发投入（元）"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    headcount = models.PositiveIntegerField(_("员工人数"), null=True, blank=True)
+    is_high_tech = models.BooleanField(_("高新技术企业"), default=False)
+    is_specialised = models.BooleanField(_("专精特新"), default=False)
+    is_little_giant = models.BooleanField(_("专精特新“小巨人”"), default=False)
+    is_listed = models.BooleanField(_("上市企业"), default=False)
+    listed_market = models.CharField(_("上市板块"), max_length=40, blank=True)
+    ticker = models.CharField(_("股票代码"), max_length=20, blank=True)
+    is_pre_ipo = models.BooleanField(_("拟上市"), default=False)
+    is_chain_leader = models.BooleanField(_("链主企业"), default=False)
+    chain_nodes = models.ManyToManyField(
+        ChainNode, verbose_name=_("产业链节点"), blank=True, related_name="organisations"
+    )
+    lifecycle_stage = models.CharField(
+        _("发展阶段"), max_length=10, choices=Stage.choices, blank=True
+    )
+    products = models.TextField(_("主要产品"), blank=True)
+    description = models.TextField(_("简介"), blank=True)
+    notes = models.TextField(_("内部备注"), blank=True, help_text=_("仅有权限的工作人员可见"))
+    owner_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("维护单元"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("已合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+    )
+    is_active = models.BooleanField(_("有效"), default=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["kind", "name"]),
+            models.Index(fields=["region", "kind"]),
+            models.Index(Lower("name"), name="registry_org_name_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.uscc:
+            self.uscc = uscc_normalise(self.uscc)
+            problem = uscc_problem(self.uscc)
+            if problem:
+                raise ValidationError({"uscc": problem.message})
+        if self.is_listed and not self.listed_market:
+            raise ValidationError({"listed_market": _("上市企业请填写上市板块")})
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name = self.name.strip()
+        self.name_normalised = name_normalise(self.name)[:120]
+        if self.uscc == "":
+            self.uscc = None
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def qualification_labels(self) -> list[str]:
+        labels = []
+        for flag in (
+            "is_high_tech",
+            "is_specialised",
+            "is_little_giant",
+            "is_listed",
+            "is_pre_ipo",
+            "is_chain_leader",
+        ):
+            if getattr(self, flag):
+                labels.append(str(self._meta.get_field(flag).verbose_name))
+        return labels
+
+
+class Contact(TimeStampedModel):
+    """A person at an organisation. Phone and e-mail are personal information (masked by role)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("机构"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("姓名"), max_length=40)
+    title = models.CharField(_("职务"), max_length=60, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    is_primary = models.BooleanField(_("主要联系人"), default=False)
+
+    class Meta:
+        verbose_name = _("联系人")
+        verbose_name_plural = _("联系人")
+        ordering = ["-is_primary", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.organisation}）"
+
+
+class Space(TimeStampedModel):
+    """A 载体: a building unit, plant, land parcel or lab that can host an enterprise."""
+
+    class Kind(models.TextChoices):
+        BUILDING = "building", _("楼宇/办公")
+        PLANT = "plant", _("厂房")
+        LAND = "land", _("土地")
+        LAB = "lab", _("实验室")
+
+    name = models.CharField(_("名称"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, db_index=True)
+    park = models.ForeignKey(
+        Region, verbose_name=_("所在园区/区域"), on_delete=models.PROTECT, related_name="spaces"
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    total_area_m2 = models.DecimalField(
+        _("总面积（㎡）"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE
+    )
+    available_area_m2 = models.DecimalField(
+        _("可用面积（㎡）"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE
+    )
+    rent_yuan_per_m2_month = models.DecimalField(
+        _("租金（元/㎡·月）"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    gmp_grade = models.CharField(_("GMP等级"), max_length=20, blank=True)
+    cleanroom_class = models.CharField(_("洁净等级"), max_length=20, blank=True)
+    floor_load_kg_m2 = models.PositiveIntegerField(_("楼面荷载（kg/㎡）"), null=True, blank=True)
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("产权/运营方"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="spaces",
+    )
+    description = models.TextField(_("说明"), blank=True)
+    is_available = models.BooleanField(_("可招商"), default=True)
+    owner_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("维护单元"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="spaces",
+    )
+
+    class Meta:
+        verbose_name = _("载体")
+        verbose_name_plural = _("载体")
+        ordering = ["park__path", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(available_area_m2__lte=models.F("total_area_m2")),
+                name="space_available_within_total",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if (
+            self.available_area_m2 is not None
+            and self.total_area_m2 is not None
+            and self.available_area_m2 > self.total_area_m2
+        ):
+            raise ValidationError({"available_area_m2": _("可用面积不能大于总面积")})
+
+
+class Service(TimeStampedModel):
+    """What a functional platform offers: proof of concept, CRO, CDMO, pilot production, …"""
+
+    class Category(models.TextChoices):
+        POC = "poc", _("概念验证")
+        PRECLINICAL = "preclinical", _("临床前研究")
+        CLINICAL_CRO = "clinical_cro", _("临床CRO")
+        CDMO = "cdmo", _("CDMO")
+        PILOT = "pilot", _("中试生产")
+        REGISTRATION = "registration", _("注册申报")
+        TESTING = "testing", _("检验检测")
+        CSO = "cso", _("CSO营销")
+        FINANCE = "finance", _("投融资服务")
+
+    provider = models.ForeignKey(
+        Organisation, verbose_name=_("服务机构"), on_delete=models.CASCADE, related_name="services"
+    )
+    name = models.CharField(_("服务名称"), max_length=120)
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices, db_index=True)
+    description = models.TextField(_("说明"), blank=True)
+    capacity_per_month = models.PositiveIntegerField(_("月服务能力（项）"), null=True, blank=True)
+    lead_time_days = models.PositiveIntegerField(_("周期（天）"), null=True, blank=True)
+    price_note = models.CharField(_("收费说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("平台服务")
+        verbose_name_plural = _("平台服务")
+        ordering = ["provider__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvestorProfile(TimeStampedModel):
+    """What an investor looks for: stages, sectors, ticket size, region."""
+
+    class Stage(models.TextChoices):
+        ANGEL = "angel", _("天使轮")
+        SEED = "seed", _("种子轮")
+        A = "a", _("A轮")
+        B = "b", _("B轮")
+        C = "c", _("C轮及以后")
+        PRE_IPO = "pre_ipo", _("Pre-IPO")
+        GROWTH = "growth", _("成长/并购")
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("投资机构"),
+        on_delete=models.CASCADE,
+        related_name="investor_profile",
+    )
+    stages = models.JSONField(_("投资阶段"), default=list, blank=True)
+    sectors = models.ManyToManyField(
+        ChainNode, verbose_name=_("关注领域"), blank=True, related_name="investors"
+    )
+    ticket_min_yuan = models.DecimalField(
+        _("单笔下限（元）"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    ticket_max_yuan = models.DecimalField(
+        _("单笔上限（元）"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    fund_size_yuan = models.DecimalField(
+        _("基金规模（元）"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    region_preference = models.CharField(_("地域偏好"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("投资人画像")
+        verbose_name_plural = _("投资人画像")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}"
+
+    def clean(self) -> None:
+        if (
+            self.ticket_min_yuan is not None
+            and self.ticket_max_yuan is not None
+            and self.ticket_min_yuan > self.ticket_max_yuan
+        ):
+            raise ValidationError({"ticket_max_yuan": _("单笔上限不能小于下限")})
+        unknown = [s for s in self.stages if s not in self.Stage.values]
+        if unknown:
+            raise ValidationError({"stages": _("未知的投资阶段：%s") % "、".join(unknown)})

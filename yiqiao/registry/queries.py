@@ -1,0 +1,329 @@
+"""Reads of the register. All permission scoping for registry records lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from yiqiao.core.scope import Scope, user_scope
+from yiqiao.core.text import name_normalise
+from yiqiao.core.uscc import uscc_normalise
+
+from .models import ChainNode, Organisation, Region, Service, Space
+
+ORGANISATION_SORTS = {
+    "name": ("name", "id"),
+    "-founded_on": ("-founded_on", "id"),
+    "founded_on": ("founded_on", "id"),
+    "-revenue": ("-revenue_yuan", "id"),
+    "-rd_spend": ("-rd_spend_yuan", "id"),
+    "-headcount": ("-headcount", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
+QUALIFICATION_FLAGS = {
+    "high_tech": "is_high_tech",
+    "specialised": "is_specialised",
+    "little_giant": "is_little_giant",
+    "listed": "is_listed",
+    "pre_ipo": "is_pre_ipo",
+    "chain_leader": "is_chain_leader",
+}
+SPACE_SORTS = {
+    "name": ("name", "id"),
+    "-available": ("-available_area_m2", "id"),
+    "rent": ("rent_yuan_per_m2_month", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
+
+
+@dataclass
+class OrganisationFilters:
+    """Filters shared by the list page, the export and the API."""
+
+    q: str = ""
+    kind: str = ""
+    region: str = ""  # region code; includes everything below it
+    chain: str = ""  # chain node code; includes its children
+    qualification: str = ""
+    stage: str = ""
+    sort: str = "name"
+    include_inactive: bool = False
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> OrganisationFilters:
+        def get(key: str) -> str:
+            value = data.get(key, "")
+            return str(value).strip()[:100] if value is not None else ""
+
+        sort = get("sort")
+        return cls(
+            q=get("q"),
+            kind=get("kind"),
+            region=get("region"),
+            chain=get("chain"),
+            qualification=get("qualification"),
+            stage=get("stage"),
+            sort=sort if sort in ORGANISATION_SORTS else "name",
+            include_inactive=get("include_inactive") in {"1", "true", "on"},
+        )
+
+    def as_query(self) -> dict[str, str]:
+        data = {
+            "q": self.q,
+            "kind": self.kind,
+            "region": self.region,
+            "chain": self.chain,
+            "qualification": self.qualification,
+            "stage": self.stage,
+            "sort": self.sort if self.sort != "name" else "",
+        }
+        return {k: v for k, v in data.items() if v}
+
+
+@dataclass
+class SpaceFilters:
+    q: str = ""
+    kind: str = ""
+    park: str = ""
+    min_area: float | None = None
+    max_rent: float | None = None
+    available_only: bool = False
+    sort: str = "name"
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> SpaceFilters:
+        errors: list[str] = []
+
+        def number(key: str, label: str) -> float | None:
+            raw = str(data.get(key, "") or "").strip()
+            if not raw:
+                return None
+            try:
+                value = float(raw)
+            except ValueError:
+                errors.append(f"{label}应为数字")
+                return None
+            if value < 0:
+                errors.append(f"{label}不能为负数")
+                return None
+            return value
+
+        sort = str(data.get("sort", "") or "")
+        return cls(
+            q=str(data.get("q", "") or "").strip()[:100],
+            kind=str(data.get("kind", "") or ""),
+            park=str(data.get("park", "") or ""),
+            min_area=number("min_area", "最小面积"),
+            max_rent=number("max_rent", "最高租金"),
+            available_only=str(data.get("available_only", "")) in {"1", "true", "on"},
+            sort=sort if sort in SPACE_SORTS else "name",
+            errors=errors,
+        )
+
+
+def _region_subtree_ids(code: str) -> list[int] | None:
+    root = Region.objects.filter(code=code).values_list("path", flat=True).first()
+    if root is None:
+        return None
+    return list(Region.objects.filter(path__startswith=root).values_list("id", flat=True))
+
+
+def _visible_organisations(scope: Scope) -> QuerySet[Organisation]:
+    qs = Organisation.objects.all()
+    if scope.everything:
+        return qs
+    if scope.is_staff_role:
+        condition = Q(region_id__in=scope.region_ids) | Q(park_id__in=scope.region_ids)
+        if scope.unit_id is not None:
+            condition |= Q(owner_unit_id=scope.unit_id)
+        return qs.filter(condition)
+    if scope.organisation_id is not None:
+        return qs.filter(pk=scope.organisation_id)
+    return qs.none()
+
+
+def organisation_list(*, user: Any, filters: OrganisationFilters) -> QuerySet[Organisation]:
+    """Organisations the user may see, filtered and sorted; ready for the list page."""
+    scope = user_scope(user)
+    qs = _visible_organisations(scope)
+    if not filters.include_inactive:
+        qs = qs.filter(is_active=True)
+    if filters.q:
+        q = filters.q
+        code = uscc_normalise(q)
+        condition = Q(name__icontains=q) | Q(aliases__icontains=q)
+        normalised = name_normalise(q)
+        if normalised and normalised != q.lower():
+            condition |= Q(name_normalised__contains=normalised)
+        if len(code) >= 6 and code.isalnum():
+            condition |= Q(uscc__startswith=code)
+        qs = qs.filter(condition)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.region:
+        ids = _region_subtree_ids(filters.region)
+        qs = qs.filter(Q(region_id__in=ids or []) | Q(park_id__in=ids or []))
+    if filters.chain:
+        qs = qs.filter(
+            Q(chain_nodes__code=filters.chain) | Q(chain_nodes__parent__code=filters.chain)
+        ).distinct()
+    if filters.qualification in QUALIFICATION_FLAGS:
+        qs = qs.filter(**{QUALIFICATION_FLAGS[filters.qualification]: True})
+    if filters.stage:
+        qs = qs.filter(lifecycle_stage=filters.stage)
+    return qs.select_related("region", "park").order_by(*ORGANISATION_SORTS[filters.sort])
+
+
+def access_organisation(user: Any, organisation_id: int, *, for_edit: bool = False) -> Organisation:
+    """Fetch one organisation the user may see (404 otherwise); with for_edit, may change (403)."""
+    scope = user_scope(user)
+    org = (
+        _visible_organisations(scope)
+        .select_related("region", "park", "owner_unit", "merged_into")
+        .filter(pk=organisation_id)
+        .first()
+    )
+    if org is None:
+        raise Http404("机构不存在或无权查看")
+    if for_edit and not user.can_edit_register:
+        raise PermissionDenied("当前角色无权修改名录")
+    return org
+
+
+def organisation_detail(org: Organisation) -> dict[str, Any]:
+    """Related rows for the detail page in a fixed number of queries."""
+    return {
+        "chain_nodes": list(org.chain_nodes.all()),
+        "contacts": list(org.contacts.all()),
+        "spaces": list(org.spaces.select_related("park")[:50]),
+        "services": list(org.services.all()[:50]),
+        "investor_profile": getattr(org, "investor_profile", None)
+        if org.kind == Organisation.Kind.INVESTOR
+        else None,
+        "merged_from": list(org.merged_from.all()[:20]),
+    }
+
+
+def _visible_spaces(scope: Scope) -> QuerySet[Space]:
+    qs = Space.objects.all()
+    if scope.everything:
+        return qs
+    if scope.is_staff_role:
+        condition = Q(park_id__in=scope.region_ids)
+        if scope.unit_id is not None:
+            condition |= Q(owner_unit_id=scope.unit_id)
+        return qs.filter(condition)
+    # Outside users (enterprises, platforms) see the spaces on offer in their portal's region.
+    return qs.filter(park_id__in=scope.region_ids, is_available=True)
+
+
+def space_list(*, user: Any, filters: SpaceFilters) -> QuerySet[Space]:
+    qs = _visible_spaces(user_scope(user))
+    if filters.q:
+        qs = qs.filter(
+            Q(name__icontains=filters.q)
+            | Q(address__icontains=filters.q)
+            | Q(description__icontains=filters.q)
+        )
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.park:
+        ids = _region_subtree_ids(filters.park)
+        qs = qs.filter(park_id__in=ids or [])
+    if filters.min_area is not None:
+        qs = qs.filter(available_area_m2__gte=filters.min_area)
+    if filters.max_rent is not None:
+        qs = qs.filter(rent_yuan_per_m2_month__lte=filters.max_rent)
+    if filters.available_only:
+        qs = qs.filter(is_available=True, available_area_m2__gt=0)
+    return qs.select_related("park", "owner").order_by(*SPACE_SORTS[filters.sort])
+
+
+def access_space(user: Any, space_id: int, *, for_edit: bool = False) -> Space:
+    space = (
+        _visible_spaces(user_scope(user))
+        .select_related("park", "owner", "owner_unit")
+        .filter(pk=space_id)
+        .first()
+    )
+    if space is None:
+        raise Http404("载体不存在或无权查看")
+    if for_edit and not user.can_edit_register:
+        raise PermissionDenied("当前角色无权修改名录")
+    return space
+
+
+def service_list(*, user: Any, category: str = "") -> QuerySet[Service]:
+    scope = user_scope(user)
+    providers = _visible_organisations(scope) if scope.is_staff_role or scope.everything else None
+    qs = Service.objects.select_related("provider")
+    if providers is not None:
+        qs = qs.filter(provider__in=providers)
+    else:
+        qs = qs.filter(provider__region_id__in=scope.region_ids)
+    if category:
+        qs = qs.filter(category=category)
+    return qs.order_by("provider__name", "name")
+
+
+def region_choices() -> list[Region]:
+    return list(Region.objects.order_by("path"))
+
+
+def chain_choices() -> list[ChainNode]:
+    return list(ChainNode.objects.select_related("parent").order_by("position", "code"))
+
+
+def likely_duplicates(*, user: Any, limit: int = 100) -> list[tuple[Organisation, Organisation]]:
+    """Pairs of active organisations in scope that share a normalised name (likely duplicates)."""
+    from django.db.models import Count
+
+    qs = organisation_list(user=user, filters=OrganisationFilters())
+    dup_names = list(
+        qs.order_by()
+        .values("name_normalised")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("name_normalised", flat=True)[:limit]
+    )
+    pairs: list[tuple[Organisation, Organisation]] = []
+    groups: dict[str, list[Organisation]] = {}
+    for org in qs.filter(name_normalised__in=dup_names).order_by("name_normalised", "id"):
+        groups.setdefault(org.name_normalised, []).append(org)
+    for members in groups.values():
+        for other in members[1:]:
+            pairs.append((members[0], other))
+    return pairs[:limit]
+
+
+def home_figures(*, user: Any) -> dict[str, int]:
+    """Counts for the home page, in scope."""
+    scope = user_scope(user)
+    orgs = _visible_organisations(scope).filter(is_active=True)
+    return {
+        "organisations": orgs.count(),
+        "enterprises": orgs.filter(kind=Organisation.Kind.ENTERPRISE).count(),
+        "high_tech": orgs.filter(is_high_tech=True).count(),
+        "platforms": orgs.filter(kind=Organisation.Kind.PLATFORM).count(),
+        "investors": orgs.filter(kind=Organisation.Kind.INVESTOR).count(),
+        "spaces_available": _visible_spaces(scope).filter(is_available=True).count(),
+    }
+
+
+AUDITABLE = {
+    "registry.organisation": access_organisation,
+    "registry.space": access_space,
+}
+
+
+def access_record_for_audit(user: Any, model: str, object_id: str) -> Any:
+    """The record whose audit trail is asked for, if it lies in the user's scope (else 404)."""
+    accessor = AUDITABLE.get(model)
+    if accessor is None or not object_id.isdigit():
+        raise Http404("未知的记录类型")
+    return accessor(user, int(object_id))

@@ -1,0 +1,17 @@
+"""URL map: pages per app, the JSON API under /api/, and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from yiqiao.api import api
+from yiqiao.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("yiqiao.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("registry/", include("yiqiao.registry.urls")),
+    path("audit/<str:model>/<str:object_id>/", core_views.audit_trail, name="audit-trail"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -9,10 +9,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "model"]
     search_fields = ["object_id", "object_repr"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False  # the trail is append-only
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -39,7 +39,7 @@ def user_scope(user: User | AnonymousUser) -> Scope:
         return EMPTY
     cached = getattr(user, "_yiqiao_scope", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     from yiqiao.registry.models import Region
 
     assert not isinstance(user, AnonymousUser)
@@ -60,7 +60,7 @@ def user_scope(user: User | AnonymousUser) -> Scope:
             organisation_id=user.organisation_id if not user.is_staff_role else None,
             is_staff_role=user.is_staff_role,
         )
-    user._yiqiao_scope = scope  # type: ignore[union-attr]
+    user._yiqiao_scope = scope  # type: ignore[attr-defined]
     return scope
 
 

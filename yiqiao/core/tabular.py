@@ -85,7 +85,7 @@ def _read_csv(content: bytes, max_rows: int) -> Table:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     try:
         headers = [clean_header(h) for h in next(reader)]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from yiqiao.core.scope import mask_email, mask_phone
@@ -37,7 +37,7 @@ class OrganisationOut(Schema):
     kind: str
     uscc: str | None
     aliases: list[str]
-    region: str = Field(..., alias="region.code")
+    region: str
     park: str | None = None
     founded_on: dt.date | None
     registered_capital_yuan: Decimal | None
@@ -54,7 +54,13 @@ class OrganisationOut(Schema):
     row_version: int
 
     @staticmethod
-    def resolve_park(obj: Organisation) -> str | None:
+    def resolve_region(obj: Any) -> str:
+        return obj["region"] if isinstance(obj, dict) else obj.region.code
+
+    @staticmethod
+    def resolve_park(obj: Any) -> str | None:
+        if isinstance(obj, dict):
+            return obj["park"]
         return obj.park.code if obj.park else None
 
 
@@ -129,7 +135,7 @@ class ChainNodeOut(Schema):
 
 def _detail(request: HttpRequest, org: Organisation) -> dict[str, Any]:
     confidential = request.user.can_view_confidential  # type: ignore[union-attr]
-    data = OrganisationOut.from_orm(org).dict()
+    data = OrganisationOut.from_orm(org).model_dump()
     data.update(
         description=org.description,
         products=org.products,
@@ -198,9 +204,7 @@ def _validation(exc: ValidationError) -> HttpError:
 
 
 @router.post("/organisations", response={201: OrganisationDetailOut}, summary="新增机构")
-def create_organisation(
-    request: HttpRequest, payload: OrganisationIn
-) -> tuple[int, dict[str, Any]]:
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
     if not request.user.can_edit_register:  # type: ignore[union-attr]
         raise HttpError(403, "当前角色无权修改名录")
     data = payload.dict()
@@ -209,7 +213,7 @@ def create_organisation(
         org = services.organisation_create(data=data, by=request.user)
     except ValidationError as exc:
         raise _validation(exc) from exc
-    return 201, _detail(request, org)
+    return Status(201, _detail(request, org))
 
 
 @router.patch("/organisations/{org_id}", response=OrganisationDetailOut, summary="修改机构")

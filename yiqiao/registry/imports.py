@@ -23,6 +23,7 @@ from yiqiao.core.scope import user_scope
 from yiqiao.core.tabular import (
     ImportFileError,
     Table,
+    clean_header,
     parse_bool,
     parse_date,
     parse_decimal,
@@ -118,7 +119,7 @@ class Importer:
     def map_headers(self, headers: list[str]) -> tuple[dict[str, int], list[str]]:
         index: dict[str, int] = {}
         for col in self.columns:
-            names = {col.header, col.field, *col.aliases}
+            names = {clean_header(n) for n in (col.header, col.field, *col.aliases)}
             for i, h in enumerate(headers):
                 if h in names:
                     index[col.field] = i
@@ -307,9 +308,10 @@ class OrganisationImporter(Importer):
             ("revenue_yuan", "上年营收"),
             ("rd_spend_yuan", "上年研发投入"),
         ):
-            attempt(
-                key, lambda k=key, lb=label: parse_decimal(values.get(k, ""), scale=WAN, label=lb)
-            )
+            try:
+                data[key] = parse_decimal(values.get(key, ""), scale=WAN, label=label)
+            except ValueError as exc:
+                errors.append(str(exc))
         attempt("headcount", lambda: parse_int(values.get("headcount", ""), label="员工人数"))
         for label in split_list(values.get("qualifications", "")):
             flag = self.QUALIFICATIONS.get(label.replace("“", "").replace("”", "").lower())
@@ -385,7 +387,7 @@ class OrganisationImporter(Importer):
             if not existing.is_active:
                 o.errors.append(f"该机构已合并至其他记录（#{existing.merged_into_id}）")
                 continue
-            o.existing_id = existing.pk
+            o.existing_id = int(existing.pk)
             o.changes = self.diff(existing, o.data)
             o.action = "update" if o.changes else "unchanged"
 
@@ -417,7 +419,7 @@ class OrganisationImporter(Importer):
             if progress:
                 progress(done)
         for o in updates:
-            org = Organisation.objects.get(pk=o.existing_id)
+            org = Organisation.objects.get(pk=o.existing_id or 0)
             before = snapshot(org)
             for key, (_old, new) in o.changes.items():
                 if key == "chain_nodes":
@@ -557,7 +559,7 @@ class SpaceImporter(Importer):
         for o in outcomes:
             if o.action != "update":
                 continue
-            space = Space.objects.get(pk=o.existing_id)
+            space = Space.objects.get(pk=o.existing_id or 0)
             before = snapshot(space)
             for key, (_old, new) in o.changes.items():
                 setattr(space, key + "_id" if key in self.fk_fields else key, new)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -14,7 +15,7 @@ from yiqiao.core.models import TimeStampedModel
 from yiqiao.core.text import name_normalise
 from yiqiao.core.uscc import uscc_normalise, uscc_problem
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+MONEY: Any = {"max_digits": 18, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 
@@ -209,7 +210,7 @@ class Organisation(TimeStampedModel):
             "is_chain_leader",
         ):
             if getattr(self, flag):
-                labels.append(str(self._meta.get_field(flag).verbose_name))
+                labels.append(str(self._meta.get_field(flag).verbose_name))  # type: ignore[union-attr]
         return labels
 
 

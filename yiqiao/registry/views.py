@@ -382,12 +382,12 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
             return redirect("registry:import-job", pk=job.pk)
-    jobs = ImportJob.objects.filter(created_by=request.user).order_by("-created_at")[:10]
+    jobs = ImportJob.objects.filter(created_by_id=request.user.pk).order_by("-created_at")[:10]
     return render(request, "registry/import_start.html", {"form": form, "jobs": jobs})
 
 
 def _own_job(request: HttpRequest, pk: int) -> ImportJob:
-    return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    return get_object_or_404(ImportJob, pk=pk, created_by_id=request.user.pk)
 
 
 @login_required

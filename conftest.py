@@ -1,0 +1,134 @@
+"""Shared fixtures: a small district and three personas (officer, park officer, outsider).
+
+alice  — officer of the district bureau (sees the whole district)
+bob    — officer of the translational-medicine park committee (sees that park only)
+charlie — officer of another city's district bureau (sees none of our records)
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures
+# around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-9"
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: Any) -> None:
+    """Background tasks run inline in tests so their effect can be asserted."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def regions(db: Any) -> dict[str, Any]:
+    from yiqiao.registry.models import Region
+
+    province = Region.objects.create(code="tp", name="天府省", kind=Region.Kind.PROVINCE)
+    city = Region.objects.create(
+        code="tp.jc", name="锦城市", kind=Region.Kind.CITY, parent=province
+    )
+    district = Region.objects.create(
+        code="tp.jc.th", name="桐华区", kind=Region.Kind.DISTRICT, parent=city
+    )
+    park = Region.objects.create(
+        code="tp.jc.th.tmp", name="桐华转化医学产业园", kind=Region.Kind.PARK, parent=district
+    )
+    zone = Region.objects.create(
+        code="tp.jc.th.dz", name="桐华经济开发区", kind=Region.Kind.ZONE, parent=district
+    )
+    other_city = Region.objects.create(
+        code="tp.yz", name="雁州市", kind=Region.Kind.CITY, parent=province
+    )
+    other = Region.objects.create(
+        code="tp.yz.bs", name="北山区", kind=Region.Kind.DISTRICT, parent=other_city
+    )
+    return {
+        "province": province,
+        "city": city,
+        "district": district,
+        "park": park,
+        "zone": zone,
+        "other": other,
+    }
+
+
+@pytest.fixture
+def units(regions: dict[str, Any]) -> dict[str, Any]:
+    from yiqiao.accounts.models import OrgUnit
+
+    return {
+        "bureau": OrgUnit.objects.create(
+            name="桐华区投资促进局", kind=OrgUnit.Kind.BUREAU, region=regions["district"]
+        ),
+        "park": OrgUnit.objects.create(
+            name="转化医学产业园管委会", kind=OrgUnit.Kind.PARK_COMMITTEE, region=regions["park"]
+        ),
+        "outsider": OrgUnit.objects.create(
+            name="北山区商务局", kind=OrgUnit.Kind.BUREAU, region=regions["other"]
+        ),
+        "portal": OrgUnit.objects.create(
+            name="桐华区企业服务门户", kind=OrgUnit.Kind.ENTERPRISE, region=regions["district"]
+        ),
+    }
+
+
+def make_user(username: str, unit: Any, role: str, **extra: Any) -> Any:
+    from yiqiao.accounts.models import User
+
+    user = User(username=username, org_unit=unit, role=role, display_name=username, **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def alice(units: dict[str, Any]) -> Any:
+    return make_user("alice", units["bureau"], "officer")
+
+
+@pytest.fixture
+def admin_user(units: dict[str, Any]) -> Any:
+    return make_user("ada", units["bureau"], "admin")
+
+
+@pytest.fixture
+def viewer(units: dict[str, Any]) -> Any:
+    return make_user("victor", units["bureau"], "viewer")
+
+
+@pytest.fixture
+def bob(units: dict[str, Any]) -> Any:
+    return make_user("bob", units["park"], "officer")
+
+
+@pytest.fixture
+def charlie(units: dict[str, Any]) -> Any:
+    return make_user("charlie", units["outsider"], "officer")
+
+
+@pytest.fixture
+def org_factory(regions: dict[str, Any], units: dict[str, Any]) -> Any:
+    from yiqiao.registry.models import Organisation
+
+    def make(name: str, **fields: Any) -> Organisation:
+        fields.setdefault("kind", Organisation.Kind.ENTERPRISE)
+        fields.setdefault("region", regions["district"])
+        fields.setdefault("owner_unit", units["bureau"])
+        return Organisation.objects.create(name=name, **fields)
+
+    return make
+
+
+@pytest.fixture
+def client_for(client: Any) -> Any:
+    def login(user: Any) -> Any:
+        client.force_login(user)
+        return client
+
+    return login

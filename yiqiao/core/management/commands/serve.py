@@ -1,0 +1,63 @@
+"""Serve YiQiao with waitress and run a background task worker beside it."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+
+def serve(
+    *, host: str, port: int, threads: int = 8, worker: bool = True, stdout: Any = None
+) -> None:
+    """Block serving HTTP; a db_worker subprocess processes background tasks meanwhile."""
+    from waitress import serve as waitress_serve
+
+    from yiqiao.wsgi import application
+
+    process = None
+    if worker:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "yiqiao.cli",
+                "db_worker",
+                "--interval",
+                "1",
+                "--no-reload",
+                "--queue-name",
+                "*",
+            ],
+        )
+    try:
+        if stdout:
+            stdout.write(f"医桥 YiQiao 正在运行：http://{host}:{port}/  （Ctrl+C 停止）\n")
+        waitress_serve(application, host=host, port=port, threads=threads, ident="yiqiao")
+    finally:
+        if process is not None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+class Command(BaseCommand):
+    help = "Serve the application (waitress) with a background task worker."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        serve(
+            host=options["host"],
+            port=options["port"],
+            worker=not options["no_worker"],
+            stdout=self.stdout,
+        )

@@ -1,0 +1,31 @@
+"""Template helpers: query strings for pagers and money in 万元/亿元."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def query_with(query: dict[str, Any] | None, **changes: Any) -> str:
+    data = dict(query or {})
+    data.update({k: v for k, v in changes.items() if v not in (None, "")})
+    return urlencode(data)
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """12345678 → 1,234.57万元; 3.57e9 → 35.70亿元."""
+    if value in (None, ""):
+        return "—"
+    amount = Decimal(str(value))
+    if abs(amount) >= Decimal(100_000_000):
+        return f"{amount / Decimal(100_000_000):,.2f}亿元"
+    if abs(amount) >= Decimal(10_000):
+        return f"{amount / Decimal(10_000):,.2f}万元"
+    return f"{amount:,.2f}元"

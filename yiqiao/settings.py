@@ -118,6 +118,11 @@ INSTALLED_APPS = [
     "yiqiao.core",
     "yiqiao.accounts",
     "yiqiao.registry",
+    "yiqiao.policies",
+    "yiqiao.demands",
+    "yiqiao.projects",
+    "yiqiao.intel",
+    "yiqiao.events",
 ]
 
 MIDDLEWARE = [

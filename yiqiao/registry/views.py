@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yiqiao.core.models import ImportJob
+from yiqiao.core.panels import organisation_panels
 from yiqiao.core.scope import mask_email, mask_phone, user_scope
 from yiqiao.core.tabular import write_xlsx
 
@@ -123,6 +124,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": contacts,
             "confidential": confidential,
             "contact_form": ContactForm() if request.user.can_edit_register else None,  # type: ignore[union-attr]
+            "panels": organisation_panels(request, org),
             **{k: v for k, v in related.items() if k != "contacts"},
         },
     )

@@ -29,3 +29,20 @@ def yuan(value: Any) -> str:
     if abs(amount) >= Decimal(10_000):
         return f"{amount / Decimal(10_000):,.2f}万元"
     return f"{amount:,.2f}元"
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context: Any, url_name: str, label: str) -> str:
+    """A navigation link, or nothing while the named page does not exist yet."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.html import format_html
+
+    try:
+        url = reverse(url_name)
+    except NoReverseMatch:
+        return ""
+    request = context.get("request")
+    current = request is not None and request.path.startswith(url) and url != "/"
+    return format_html(
+        '<a href="{}"{}>{}</a>', url, ' aria-current="page"' if current else "", label
+    )

@@ -152,7 +152,14 @@ class ContactForm(forms.ModelForm):
 
 
 class ImportUploadForm(forms.Form):
-    target = forms.ChoiceField(
-        label=_("导入对象"), choices=[("organisations", _("机构")), ("spaces", _("载体"))]
-    )
+    target = forms.ChoiceField(label=_("导入对象"))
     file = forms.FileField(label=_("文件（.xlsx 或 .csv，UTF-8/GBK）"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .imports import IMPORTERS
+
+        # Other apps (e.g. the project ledger) register their importers in IMPORTERS.
+        self.fields["target"].choices = [  # type: ignore[attr-defined]
+            (key, importer.label) for key, importer in IMPORTERS.items()
+        ]

@@ -97,6 +97,7 @@ class Importer:
     """Shared machinery; subclasses define columns, row parsing, lookup and writing."""
 
     target = ""
+    label = ""  # shown in the upload form's choice list
     title = ""
     columns: list[Column] = []
     model: Any = None
@@ -225,6 +226,7 @@ class Importer:
 
 class OrganisationImporter(Importer):
     target = "organisations"
+    label = "机构"
     title = "机构导入模板"
     model = Organisation
     fk_fields = {"region", "park"}
@@ -439,6 +441,7 @@ class OrganisationImporter(Importer):
 
 class SpaceImporter(Importer):
     target = "spaces"
+    label = "载体"
     title = "载体导入模板"
     model = Space
     fk_fields = {"park", "owner"}

@@ -78,9 +78,7 @@ def test_it_refuses_an_outsider(
     login(page, live_server, "charlie", PASSWORD)
     page.goto(live_server.url + "/registry/organisations/")
     assert page.locator("table.grid", has_text="锦城康瑞").count() == 0
-    response = page.goto(
-        live_server.url + f"/registry/organisations/{register['kangrui'].pk}/"
-    )
+    response = page.goto(live_server.url + f"/registry/organisations/{register['kangrui'].pk}/")
     assert response.status == 404
     response = page.goto(
         live_server.url + f"/registry/organisations/{register['kangrui'].pk}/edit/"

@@ -38,7 +38,10 @@ class Command(BaseCommand):
                 scale=options["scale"], seed=options["seed"], progress=_progress_bar()
             )
             logins = summary.logins
-            self.stdout.write(f"\n示范区已生成：{summary}")
+            self.stdout.write(
+                f"\n示范区已生成：{summary.organisations} 家机构、{summary.spaces} 处载体、"
+                f"{summary.services} 项平台服务（{summary.seconds:.1f} 秒）"
+            )
         self.stdout.write("\n演示账号（用户名 / 密码 / 角色）：")
         for username, password, role in logins:
             self.stdout.write(f"  {username:<14} {password:<16} {role}")

@@ -46,17 +46,25 @@ def user_scope(user: User | AnonymousUser) -> Scope:
     if user.is_superuser:
         scope = Scope(True, frozenset(), None, None, True)
     else:
+        from django.db.models import Subquery
+
+        from yiqiao.accounts.models import OrgUnit
+
         region_ids: frozenset[int] = frozenset()
-        unit = user.org_unit
-        if unit is not None:
-            root = unit.region
+        unit = None
+        if user.org_unit_id is not None:
+            # One query for the unit's whole region subtree; the unit row itself is not needed.
+            root_path = OrgUnit.objects.filter(pk=user.org_unit_id).values("region__path")[:1]
             region_ids = frozenset(
-                Region.objects.filter(path__startswith=root.path).values_list("id", flat=True)
+                Region.objects.filter(path__startswith=Subquery(root_path)).values_list(
+                    "id", flat=True
+                )
             )
+            unit = user.org_unit_id
         scope = Scope(
             everything=False,
             region_ids=region_ids,
-            unit_id=unit.pk if unit else None,
+            unit_id=unit,
             organisation_id=user.organisation_id if not user.is_staff_role else None,
             is_staff_role=user.is_staff_role,
         )

@@ -166,7 +166,7 @@ def list_organisations(
         "count": qs.count(),
         "page": filters.page,
         "per_page": filters.per_page,
-        "results": list(qs[start : start + filters.per_page]),
+        "results": list(qs.select_related("region", "park")[start : start + filters.per_page]),
     }
 
 

@@ -33,7 +33,7 @@ from yiqiao.core.tabular import (
 from yiqiao.core.text import name_normalise
 from yiqiao.core.uscc import uscc_normalise, uscc_problem
 
-from .models import ChainNode, Organisation, Region, Space
+from .models import ChainNode, Organisation, Region, Space, chain_mask_for
 
 WAN = Decimal(10_000)
 Progress = Callable[[int], None]
@@ -406,7 +406,8 @@ class OrganisationImporter(Importer):
             for o in batch:
                 data = {k: v for k, v in o.data.items() if k != "chain_nodes"}
                 org = Organisation(owner_unit_id=unit_id, **data)
-                org.name_normalised = name_normalise(org.name)[:120]
+                org.chain_mask = chain_mask_for(o.data["chain_nodes"])
+                org.refresh_derived()
                 orgs.append(org)
             Organisation.objects.bulk_create(orgs)
             links = []
@@ -425,7 +426,9 @@ class OrganisationImporter(Importer):
             before = snapshot(org)
             for key, (_old, new) in o.changes.items():
                 if key == "chain_nodes":
-                    org.chain_nodes.set(ChainNode.objects.filter(code__in=new))
+                    nodes = list(ChainNode.objects.filter(code__in=new))
+                    org.chain_nodes.set(nodes)
+                    org.chain_mask = chain_mask_for(nodes)
                 elif key in self.fk_fields:
                     setattr(org, key + "_id", new)
                 else:

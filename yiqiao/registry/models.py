@@ -70,6 +70,13 @@ class ChainNode(models.Model):
         related_name="children",
     )
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    bit = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Bit of Organisation.chain_mask for this node (0–62); None beyond 63 nodes.",
+    )
 
     class Meta:
         verbose_name = _("产业链节点")
@@ -78,6 +85,14 @@ class ChainNode(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.bit is None and self._state.adding:
+            used = set(ChainNode.objects.exclude(bit=None).values_list("bit", flat=True))
+            free = [b for b in range(63) if b not in used]
+            # Beyond 63 nodes the chain filter falls back to a join (see registry.queries).
+            self.bit = free[0] if free else None
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class Organisation(TimeStampedModel):
@@ -168,14 +183,47 @@ class Organisation(TimeStampedModel):
         related_name="merged_from",
     )
     is_active = models.BooleanField(_("有效"), default=True, db_index=True)
+    # Derived columns kept narrow so list pages filter and count from an index, not the rows:
+    # the text a search box matches (names, aliases, code) and one bit per chain node.
+    search_text = models.CharField(max_length=800, default="", editable=False)
+    chain_mask = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("机构")
         verbose_name_plural = _("机构")
         ordering = ["name", "id"]
         indexes = [
-            models.Index(fields=["kind", "name"]),
-            models.Index(fields=["region", "kind"]),
+            # Covering index of the register list: walk it in name order, filter on its
+            # columns and stop at the page; a count scans it instead of the wide rows.
+            models.Index(
+                fields=[
+                    "name",
+                    "id",
+                    "is_active",
+                    "region",
+                    "park",
+                    "owner_unit",
+                    "kind",
+                    "chain_mask",
+                    "lifecycle_stage",
+                    "is_high_tech",
+                    "is_specialised",
+                    "is_little_giant",
+                    "is_listed",
+                    "is_pre_ipo",
+                    "is_chain_leader",
+                ],
+                name="registry_org_list",
+            ),
+            models.Index(
+                fields=["search_text", "is_active", "region", "park", "owner_unit", "kind"],
+                name="registry_org_search",
+            ),
+            models.Index(fields=["-revenue_yuan", "id"], name="registry_org_revenue"),
+            models.Index(fields=["-rd_spend_yuan", "id"], name="registry_org_rd"),
+            models.Index(fields=["-founded_on", "id"], name="registry_org_founded"),
+            models.Index(fields=["-headcount", "id"], name="registry_org_headcount"),
+            models.Index(fields=["-updated_at", "-id"], name="registry_org_updated"),
             models.Index(Lower("name"), name="registry_org_name_lower"),
         ]
 
@@ -192,11 +240,18 @@ class Organisation(TimeStampedModel):
             raise ValidationError({"listed_market": _("上市企业请填写上市板块")})
 
     def save(self, *args: object, **kwargs: object) -> None:
+        self.refresh_derived()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def refresh_derived(self) -> None:
+        """Set the columns derived from the row itself (call before bulk_create too)."""
         self.name = self.name.strip()
         self.name_normalised = name_normalise(self.name)[:120]
         if self.uscc == "":
             self.uscc = None
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        self.search_text = organisation_search_text(
+            self.name, [*self.aliases, *self.former_names], self.uscc
+        )
 
     @property
     def qualification_labels(self) -> list[str]:
@@ -212,6 +267,24 @@ class Organisation(TimeStampedModel):
             if getattr(self, flag):
                 labels.append(str(self._meta.get_field(flag).verbose_name))  # type: ignore[union-attr]
         return labels
+
+
+def organisation_search_text(name: str, other_names: list[str], uscc: str | None) -> str:
+    """What the register's search box matches: names folded for width and case, and the code."""
+    import unicodedata
+
+    parts = [name, *other_names, uscc or ""]
+    text = "|".join(unicodedata.normalize("NFKC", p).lower() for p in parts if p)
+    return text[:800]
+
+
+def chain_mask_for(nodes: list[ChainNode]) -> int:
+    """The chain_mask bits of a set of nodes (nodes without a bit do not contribute)."""
+    mask = 0
+    for node in nodes:
+        if node.bit is not None:
+            mask |= 1 << node.bit
+    return mask
 
 
 class Contact(TimeStampedModel):

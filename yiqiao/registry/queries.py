@@ -6,14 +6,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from yiqiao.core.scope import Scope, user_scope
 from yiqiao.core.text import name_normalise
-from yiqiao.core.uscc import uscc_normalise
 
-from .models import ChainNode, Organisation, Region, Service, Space
+from .models import (
+    ChainNode,
+    Organisation,
+    Region,
+    Service,
+    Space,
+    chain_mask_for,
+    organisation_search_text,
+)
 
 ORGANISATION_SORTS = {
     "name": ("name", "id"),
@@ -154,14 +161,12 @@ def organisation_list(*, user: Any, filters: OrganisationFilters) -> QuerySet[Or
     if not filters.include_inactive:
         qs = qs.filter(is_active=True)
     if filters.q:
-        q = filters.q
-        code = uscc_normalise(q)
-        condition = Q(name__icontains=q) | Q(aliases__icontains=q)
-        normalised = name_normalise(q)
-        if normalised and normalised != q.lower():
+        # search_text holds names, aliases, former names and the code, folded (see the model).
+        folded = organisation_search_text(filters.q.strip(), [], None)
+        condition = Q(search_text__contains=folded)
+        normalised = name_normalise(filters.q)
+        if normalised and normalised != folded:
             condition |= Q(name_normalised__contains=normalised)
-        if len(code) >= 6 and code.isalnum():
-            condition |= Q(uscc__startswith=code)
         qs = qs.filter(condition)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -169,14 +174,40 @@ def organisation_list(*, user: Any, filters: OrganisationFilters) -> QuerySet[Or
         ids = _region_subtree_ids(filters.region)
         qs = qs.filter(Q(region_id__in=ids or []) | Q(park_id__in=ids or []))
     if filters.chain:
-        qs = qs.filter(
-            Q(chain_nodes__code=filters.chain) | Q(chain_nodes__parent__code=filters.chain)
-        ).distinct()
+        qs = _filter_chain(qs, filters.chain)
     if filters.qualification in QUALIFICATION_FLAGS:
         qs = qs.filter(**{QUALIFICATION_FLAGS[filters.qualification]: True})
     if filters.stage:
         qs = qs.filter(lifecycle_stage=filters.stage)
-    return qs.select_related("region", "park").order_by(*ORGANISATION_SORTS[filters.sort])
+    return qs.order_by(*ORGANISATION_SORTS[filters.sort])
+
+
+def _filter_chain(qs: QuerySet[Organisation], code: str) -> QuerySet[Organisation]:
+    """A node and its children: a bit test on chain_mask, or EXISTS for nodes without a bit."""
+    nodes = list(ChainNode.objects.filter(Q(code=code) | Q(parent__code=code)))
+    if not nodes:
+        return qs.none()
+    if all(n.bit is not None for n in nodes):
+        bits = chain_mask_for(nodes)
+        return qs.alias(chain_hit=F("chain_mask").bitand(bits)).filter(chain_hit__gt=0)
+    through = Organisation.chain_nodes.through
+    links = through.objects.filter(organisation_id=OuterRef("pk"), chainnode__in=nodes)
+    return qs.filter(Exists(links))
+
+
+def organisation_page(qs: QuerySet[Organisation], number: Any, size: int) -> Any:
+    """One page of a filtered list: paginate over ids (an index scan), then load the rows.
+
+    Counting and offsetting over the id column lets SQLite and PostgreSQL answer from the
+    covering index; only the rows on the page are read in full.
+    """
+    from django.core.paginator import Paginator
+
+    page = Paginator(qs.values_list("id", flat=True), size).get_page(number)
+    ids = list(page.object_list)
+    rows = Organisation.objects.select_related("region", "park").in_bulk(ids)
+    page.object_list = [rows[i] for i in ids if i in rows]
+    return page
 
 
 def access_organisation(user: Any, organisation_id: int, *, for_edit: bool = False) -> Organisation:

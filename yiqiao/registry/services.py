@@ -11,7 +11,7 @@ from django.db.models import F
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 
-from .models import ChainNode, Contact, Organisation, Service, Space
+from .models import ChainNode, Contact, Organisation, Service, Space, chain_mask_for
 
 
 class StaleEditError(ValidationError):
@@ -35,10 +35,11 @@ def organisation_create(*, data: dict[str, Any], by: Any) -> Organisation:
     deferred = _apply(org, data, ("chain_nodes",))
     if org.owner_unit_id is None and getattr(by, "org_unit_id", None):
         org.owner_unit_id = by.org_unit_id
+    nodes = _chain_nodes(deferred.get("chain_nodes"))
+    org.chain_mask = chain_mask_for(nodes)
     org.full_clean()
     org.save()
-    if "chain_nodes" in deferred:
-        org.chain_nodes.set(_chain_nodes(deferred["chain_nodes"]))
+    org.chain_nodes.set(nodes)
     audit_record(actor=by, action=AuditEvent.Action.CREATE, instance=org, after=snapshot(org))
     return org
 
@@ -53,12 +54,15 @@ def organisation_update(
         raise StaleEditError("该记录已被他人修改，请刷新后重新编辑（您的修改未保存）")
     before = snapshot(current)
     deferred = _apply(current, data, ("chain_nodes",))
+    nodes = _chain_nodes(deferred["chain_nodes"]) if "chain_nodes" in deferred else None
+    if nodes is not None:
+        current.chain_mask = chain_mask_for(nodes)
     current.full_clean()
     current.row_version = F("row_version") + 1
     current.save()
     current.refresh_from_db()
-    if "chain_nodes" in deferred:
-        current.chain_nodes.set(_chain_nodes(deferred["chain_nodes"]))
+    if nodes is not None:
+        current.chain_nodes.set(nodes)
     after = snapshot(current)
     before.pop("row_version", None)
     after_cmp = {k: v for k, v in after.items() if k != "row_version"}
@@ -121,10 +125,12 @@ def organisation_merge(*, keep: Organisation, merge: Organisation, by: Any) -> O
     merge.save()
     if uscc:
         keep.uscc = uscc
+    nodes = list({n.pk: n for n in [*keep.chain_nodes.all(), *merge.chain_nodes.all()]}.values())
+    keep.chain_mask = chain_mask_for(nodes)
     keep.row_version = F("row_version") + 1
     keep.save()
     keep.refresh_from_db()
-    keep.chain_nodes.add(*merge.chain_nodes.all())
+    keep.chain_nodes.set(nodes)
     Contact.objects.filter(organisation=merge).update(organisation=keep)
     Space.objects.filter(owner=merge).update(owner=keep)
     Service.objects.filter(provider=merge).update(provider=keep)

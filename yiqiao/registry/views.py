@@ -54,7 +54,7 @@ def _require_editor(user: Any) -> None:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     filters = queries.OrganisationFilters.from_mapping(request.GET)
     qs = queries.organisation_list(user=request.user, filters=filters)
-    page = Paginator(qs, _page_size(request)).get_page(request.GET.get("page"))
+    page = queries.organisation_page(qs, request.GET.get("page"), _page_size(request))
     objects = list(page.object_list)
     _attach_chain_nodes(objects)
     context = {
@@ -224,7 +224,7 @@ def organisation_export(request: HttpRequest) -> HttpResponse:
         return float(value) / 10_000 if value is not None else None
 
     def rows() -> Any:
-        for org in qs[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        for org in qs.select_related("region", "park")[:EXPORT_LIMIT].iterator(chunk_size=2000):
             row = [
                 org.pk,
                 org.name,

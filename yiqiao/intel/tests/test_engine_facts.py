@@ -1,0 +1,99 @@
+"""Signings, events and metrics, including the signing phrasings listed in the issue."""
+
+import pytest
+
+from yiqiao.intel.engine.pipeline import extract_article
+
+
+def _signings(text: str) -> list[tuple[tuple[str, ...], float | None, int | None]]:
+    ex = extract_article(
+        "某区招商动态\n2024-05-06 10:00 来源:某报\n" + text, "t.txt", use_lac=False
+    )
+    assert ex.error is None
+    return [(s.parties, s.amount_yuan, s.project_count) for s in ex.signings]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "5月5日,某市经开区分别与安拓生物、卓辰医疗器械有限公司签订投资协议,两个项目总投资约12亿元。",
+            [(("某市经开区", "安拓生物", "卓辰医疗器械有限公司"), 1_200_000_000, 2)],
+        ),
+        (
+            "5月5日,杭州市滨江区医疗科技项目推介会举行,签约项目12个,总投资86.5亿元,涉及医学影像等领域。",
+            [(("滨江区",), 8_650_000_000, 12)],
+        ),
+        (
+            "现场,启衡药业、瀚宇生物、康睿达诊断等8个项目集中签约,总投资近50亿元。",
+            [(("启衡药业", "瀚宇生物", "康睿达诊断"), 5_000_000_000, 8)],
+        ),
+        (
+            "会上,珠海市金湾区与德国莱茵医疗集团签署投资协议,总投资1.5亿美元。",
+            [(("珠海市金湾区", "德国莱茵医疗集团"), None, None)],
+        ),
+        (
+            "协议总额42.3亿元的15个项目当天签约落户璧山,涵盖医疗器械等领域。",
+            [(("璧山",), 4_230_000_000, 15)],
+        ),
+        (
+            "坪山区与北京某某医药科技有限公司签署合作协议,与北京另一医疗科技有限公司签订投资意向书,"
+            "两个项目预计总投资约18亿元。",
+            [
+                (
+                    ("坪山区", "北京某某医药科技有限公司", "北京另一医疗科技有限公司"),
+                    1_800_000_000,
+                    2,
+                )
+            ],
+        ),
+        ("高新区将在用地、人才和资金方面给予签约项目全力支持。", []),
+        ("签约仪式在区行政服务中心举行。", []),
+    ],
+)
+def test_it_extracts_signings(
+    text: str, expected: list[tuple[tuple[str, ...], float | None, int | None]]
+) -> None:
+    assert _signings(text) == expected
+
+
+def test_it_extracts_the_main_event() -> None:
+    text = (
+        "某区推介会在深圳举行\n2024-06-18 10:20 来源:某报\n"
+        "6月16日,杭州市钱塘区生物医药产业招商推介会在深圳市南山区举行。活动由钱塘区人民政府主办,"
+        "以“智汇钱塘 药创未来”为主题,吸引了120余位企业家到场。"
+    )
+    ex = extract_article(text, "e.txt", use_lac=False)
+    assert [e.to_json() for e in ex.events] == [
+        {
+            "kind": "promotion",
+            "date": "2024-06-16",
+            "city": "深圳",
+            "district": "南山区",
+            "venue": None,
+            "hosts": ["钱塘区人民政府"],
+            "theme": "智汇钱塘 药创未来",
+            "attendance": 120,
+        }
+    ]
+
+
+def test_it_leaves_the_event_date_unknown_without_a_year() -> None:
+    text = "中新网江苏新闻5月22日电 5月21日,苏州工业园区创新药产业推介会在金鸡湖畔举行。"
+    ex = extract_article(text, "d.txt", use_lac=False)
+    assert ex.published is None
+    assert [(e.date, e.city) for e in ex.events] == [(None, "苏州")]
+
+
+def test_it_extracts_metrics_with_units_and_subjects() -> None:
+    text = (
+        "标题\n2024-01-02 来源:某报\n"
+        "目前,全市已集聚2100余家医疗器械企业,2023年医疗器械产业营业收入达到87亿元,比上年增长6.4%。"
+    )
+    ex = extract_article(text, "m.txt", use_lac=False)
+    assert [(m.value, m.unit) for m in ex.metrics] == [
+        (2100, "家"),
+        (6.4, "%"),
+        (8_700_000_000, "元"),
+    ]
+    assert ex.metrics[2].subject == "医疗器械产业营业收入"

@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         generate_demo(scale=args.organisations, seed=args.seed)
         build_seconds = time.perf_counter() - started
+    from yiqiao.core.db import database_analyze
+
+    database_analyze(full=True)
     total = Organisation.objects.count()
     officer = User.objects.filter(role=Role.OFFICER, org_unit__kind="bureau").order_by("pk").first()
     assert officer is not None, "the demo has no bureau officer"

@@ -31,6 +31,7 @@ ORGANISATION_SORTS = {
     "-headcount": ("-headcount", "id"),
     "-updated": ("-updated_at", "-id"),
 }
+SEARCH_PREFETCH = 2000
 QUALIFICATION_FLAGS = {
     "high_tech": "is_high_tech",
     "specialised": "is_specialised",
@@ -179,6 +180,12 @@ def organisation_list(*, user: Any, filters: OrganisationFilters) -> QuerySet[Or
         qs = qs.filter(**{QUALIFICATION_FLAGS[filters.qualification]: True})
     if filters.stage:
         qs = qs.filter(lifecycle_stage=filters.stage)
+    if filters.q:
+        # A text search matches few rows: collect them from the search index first, so the
+        # planner does not walk the whole register in name order testing each row.
+        matches = list(qs.order_by().values_list("id", flat=True)[: SEARCH_PREFETCH + 1])
+        if len(matches) <= SEARCH_PREFETCH:
+            qs = Organisation.objects.filter(pk__in=matches)
     return qs.order_by(*ORGANISATION_SORTS[filters.sort])
 
 

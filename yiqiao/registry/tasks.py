@@ -86,6 +86,9 @@ def import_job_apply(job_id: int) -> None:
         return
     counts = plan.counts()
     written = {"created": counts["create"], "updated": counts["update"]}
+    from yiqiao.core.db import database_analyze
+
+    database_analyze()
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.DONE,
         counts=counts | written,

@@ -38,6 +38,9 @@ class Command(BaseCommand):
                 scale=options["scale"], seed=options["seed"], progress=_progress_bar()
             )
             logins = summary.logins
+            from yiqiao.core.db import database_analyze
+
+            database_analyze(full=True)
             self.stdout.write(
                 f"\n示范区已生成：{summary.organisations} 家机构、{summary.spaces} 处载体、"
                 f"{summary.services} 项平台服务（{summary.seconds:.1f} 秒）"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisations/<int:pk>/contacts/", views.contact_add, name="contact-add"),
     path("spaces/", views.space_list, name="space-list"),
     path("spaces/new/", views.space_create, name="space-create"),
+    path("spaces/export.xlsx", views.space_export, name="space-export"),
     path("spaces/<int:pk>/", views.space_detail, name="space-detail"),
     path("spaces/<int:pk>/edit/", views.space_edit, name="space-edit"),
     path("services/", views.service_list, name="service-list"),

@@ -305,6 +305,52 @@ def space_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def space_export(request: HttpRequest) -> HttpResponse:
+    filters = queries.SpaceFilters.from_mapping(request.GET)
+    qs = queries.space_list(user=request.user, filters=filters)
+    headers = [
+        "编号",
+        "名称",
+        "类型",
+        "所在园区",
+        "地址",
+        "总面积（㎡）",
+        "可用面积（㎡）",
+        "租金（元/㎡·月）",
+        "GMP等级",
+        "洁净等级",
+        "楼面荷载（kg/㎡）",
+        "产权/运营方",
+        "可招商",
+    ]
+
+    def rows() -> Any:
+        for s in qs[:EXPORT_LIMIT].iterator(chunk_size=2000):
+            yield [
+                s.pk,
+                s.name,
+                s.get_kind_display(),
+                s.park.name,
+                s.address,
+                float(s.total_area_m2),
+                float(s.available_area_m2),
+                float(s.rent_yuan_per_m2_month) if s.rent_yuan_per_m2_month is not None else None,
+                s.gmp_grade,
+                s.cleanroom_class,
+                s.floor_load_kg_m2,
+                s.owner.name if s.owner else "",
+                "是" if s.is_available else "否",
+            ]
+
+    response = HttpResponse(
+        write_xlsx(headers, rows(), title="载体"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = "attachment; filename=spaces.xlsx"
+    return response
+
+
+@login_required
 def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     space = queries.access_space(request.user, pk)
     return render(request, "registry/space_detail.html", {"space": space})

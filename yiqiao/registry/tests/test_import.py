@@ -229,3 +229,27 @@ def test_it_exports_with_formula_cells_neutralised(officer: Any, org_factory: An
     assert sheet is not None
     assert sheet["B2"].value == '\'=HYPERLINK("http://x")有限公司'
     assert sheet["N2"].value == "'@evil"
+
+
+def test_it_exports_the_filtered_spaces(officer: Any, regions: Any) -> None:
+    Space.objects.create(
+        name="A栋",
+        kind="building",
+        park=regions["park"],
+        total_area_m2=100,
+        available_area_m2=40,
+        is_available=True,
+    )
+    Space.objects.create(
+        name="+B厂房",
+        kind="plant",
+        park=regions["zone"],
+        total_area_m2=100,
+        available_area_m2=0,
+        is_available=False,
+    )
+    response = officer.get(reverse("registry:space-export"), {"kind": "plant"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[12]) for r in rows] == [("'+B厂房", "否")]

@@ -180,7 +180,7 @@ def page(browser: Any, request: Any) -> Iterator[Any]:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
-    outcome = yield
+def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[Any]:
+    outcome: Any = yield
     report = outcome.get_result()
     setattr(item, "rep_" + report.when, report)

@@ -42,7 +42,7 @@ class ChineseFirstLocaleMiddleware:
         codes = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in codes else settings.LANGUAGE_CODE
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()

@@ -213,7 +213,7 @@ def organisation_page(qs: QuerySet[Organisation], number: Any, size: int) -> Any
     page = Paginator(qs.values_list("id", flat=True), size).get_page(number)
     ids = list(page.object_list)
     rows = Organisation.objects.select_related("region", "park").in_bulk(ids)
-    page.object_list = [rows[i] for i in ids if i in rows]
+    page.object_list = [rows[i] for i in ids if i in rows]  # type: ignore[misc]
     return page
 
 

@@ -34,7 +34,7 @@ from .model import (
 )
 from .snapshot import EPOCH, Snapshot, day_number, snapshot_from_arrays
 
-DISTRICT = "330199"
+DISTRICT = "xs.jc.th"
 _REGIONS = (DISTRICT, "330101", "330102", "330105", "310115")
 _REGION_P = (0.85, 0.05, 0.04, 0.03, 0.03)
 _SET_RATES = {

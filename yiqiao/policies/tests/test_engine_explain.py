@@ -51,7 +51,7 @@ OPERATOR_CASES = [
     ("founded_on", "ge", "2020-01-01", date(2020, 1, 1), "pass"),
     ("founded_on", "lt", "2020-01-01", date(2020, 1, 1), "fail"),
     ("founded_on", "between", "[2020-01-01, 2020-12-31]", date(2021, 1, 1), "fail"),
-    ("region_code", "eq", '"330199"', "330199", "pass"),
+    ("region_code", "eq", '"xs.jc.th"', "xs.jc.th", "pass"),
     ("rd_spend_yuan", "exists", "true", 5.0, "pass"),
     ("rd_spend_yuan", "exists", "true", None, "fail"),
     ("rd_spend_yuan", "exists", "false", None, "pass"),

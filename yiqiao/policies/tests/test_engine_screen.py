@@ -78,7 +78,7 @@ def test_it_agrees_with_the_calculator_after_groups_and_caps():
             if case.status == "eligible":
                 rich.update(case.profile)
     rich.update(
-        kind="enterprise", region_code="330199", specialised_recognised_on=date(2025, 3, 1),
+        kind="enterprise", region_code="xs.jc.th", specialised_recognised_on=date(2025, 3, 1),
         qualifications=frozenset({"specialised", "little_giant", "high_tech", "pre_ipo"}),
         chain_nodes=frozenset({"biomed.innovative_drug", "device.high_end"}),
         device_class3_certs=1, device_class2_certs=2, innovative_device_certs=1,
@@ -104,7 +104,7 @@ def test_it_agrees_with_the_calculator_after_groups_and_caps():
 
 
 def profile(**values: object) -> dict[str, object]:
-    return {"kind": "enterprise", "region_code": "330199", **values}
+    return {"kind": "enterprise", "region_code": "xs.jc.th", **values}
 
 
 def by_id(policy_id: str) -> int:
@@ -205,7 +205,7 @@ def test_it_checks_arrays_on_the_fast_path(columns, message):
 def test_it_treats_an_absent_column_as_missing_data():
     snapshot = snapshot_from_arrays(
         FIELDS, 2, {"kind": np.array([0, 0], dtype=np.int32), "region_code": np.array([0, 0], dtype=np.int32)},
-        vocab={"kind": ("enterprise",), "region_code": ("330199",)},
+        vocab={"kind": ("enterprise",), "region_code": ("xs.jc.th",)},
     )  # fmt: skip
     result = screen(POLICIES, snapshot, ON)
     assert result.award_enterprise.size == 0

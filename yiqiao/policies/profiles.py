@@ -1,0 +1,386 @@
+"""From the register to the engine: one organisation's profile dict, or the whole register as a
+columnar snapshot (values_list in chunks straight into numpy arrays; no per-row ORM objects).
+
+Both builders read the same columns with the same rules, so a batch screening and a
+per-organisation explanation agree:
+
+- ``region_code`` is the code of the district (区县) the organisation is registered in (its own
+  region when it has no district above it), or that district's division code (see
+  :func:`_region_codes`); ``park_code`` the code of its park;
+- ``qualifications`` is the set of is_* flags that are set (the flags are always known);
+- ``chain_nodes`` is the set of its chain-node codes plus their parents, kept to the codes the
+  field dictionary declares; no chain node recorded counts as missing data, not as "none";
+- blank ``lifecycle_stage``/``listed_market`` and NULL numbers/dates are missing;
+- fact fields come from :class:`OrganisationFact`: the latest value dated on or before ``on``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db.models import QuerySet
+
+from yiqiao.registry.models import Organisation, Region
+
+from .engine import FieldDictionary, FieldSpec, ProfileError, Snapshot, load_fields
+from .engine import snapshot_from_arrays as engine_snapshot_from_arrays
+from .engine.profile_values import coerce
+from .models import OrganisationFact
+
+LIBRARY_DIR = Path(__file__).resolve().parent / "library"
+FIELDS_FILE = LIBRARY_DIR / "fields.yaml"
+CHUNK = 5_000
+EPOCH = dt.date(1970, 1, 1)
+
+QUALIFICATION_FLAGS = {
+    "high_tech": "is_high_tech",
+    "specialised": "is_specialised",
+    "little_giant": "is_little_giant",
+    "listed": "is_listed",
+    "pre_ipo": "is_pre_ipo",
+    "chain_leader": "is_chain_leader",
+}
+_SCALAR_COLUMNS = {
+    # field name → Organisation column read by values_list
+    "kind": "kind",
+    "founded_on": "founded_on",
+    "registered_capital_yuan": "registered_capital_yuan",
+    "revenue_yuan": "revenue_yuan",
+    "rd_spend_yuan": "rd_spend_yuan",
+    "headcount": "headcount",
+    "lifecycle_stage": "lifecycle_stage",
+    "listed_market": "listed_market",
+}
+
+
+@lru_cache(maxsize=1)
+def field_dictionary() -> FieldDictionary:
+    """The field dictionary of the policy library (loaded once per process)."""
+    return load_fields(FIELDS_FILE)
+
+
+# ---- value conversion shared by both builders --------------------------------------------------
+
+
+def _register_value(spec: FieldSpec, value: Any) -> Any:
+    """A register column value in the engine's Python type; blank/None → None (missing)."""
+    if value is None or value == "":
+        return None
+    if spec.type in ("number", "money"):
+        return float(value)
+    if spec.type == "int":
+        return int(value)
+    return value
+
+
+def fact_value(spec: FieldSpec, raw: Any) -> Any:
+    """A stored (JSON) fact value in the engine's type; raises ProfileError when it does not fit."""
+    if raw is None:
+        return None
+    if spec.type == "date" and isinstance(raw, str):
+        try:
+            raw = dt.date.fromisoformat(raw)
+        except ValueError as exc:
+            raise ProfileError(f"字段 {spec.name}（{spec.label}）应为日期，实为 {raw!r}") from exc
+    return coerce(spec, raw)
+
+
+def fact_to_json(spec: FieldSpec, value: Any) -> Any:
+    """The JSON form stored for an engine-typed value (dates as ISO text, sets as sorted lists)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    return value
+
+
+def _region_codes() -> dict[int, str]:
+    """region id → the value used as ``region_code`` (注册地区划代码).
+
+    The code of the district (区县) the region lies in, else the region's own code; then, in
+    order of preference, that district's administrative division code when the register holds
+    one (a ``division_code`` column on Region), or the alias configured in
+    ``settings.YIQIAO_POLICY_REGION_CODES`` ({register code: division code}).
+    """
+    from django.conf import settings
+
+    aliases: dict[str, str] = getattr(settings, "YIQIAO_POLICY_REGION_CODES", {}) or {}
+    has_division = any(f.name == "division_code" for f in Region._meta.get_fields())
+    columns = ["id", "code", "kind", "parent_id"] + (["division_code"] if has_division else [])
+    rows = list(Region.objects.values_list(*columns))
+    by_id = {r[0]: r for r in rows}
+    out: dict[int, str] = {}
+    for row in rows:
+        node: tuple[Any, ...] | None = row
+        district = row
+        while node is not None:
+            if node[2] == Region.Kind.DISTRICT:
+                district = node
+                break
+            node = by_id.get(node[3]) if node[3] is not None else None
+        division = district[4] if has_division and district[4] else None
+        out[row[0]] = division or aliases.get(district[1], district[1])
+    return out
+
+
+def _chain_codes(fields: FieldDictionary) -> dict[int, frozenset[str]]:
+    """chain node id → its code and its ancestors' codes that the dictionary declares."""
+    spec = fields.get("chain_nodes")
+    if spec is None:
+        return {}
+    from yiqiao.registry.models import ChainNode
+
+    rows = {
+        pk: (code, parent)
+        for pk, code, parent in ChainNode.objects.values_list("id", "code", "parent_id")
+    }
+    out: dict[int, frozenset[str]] = {}
+    for pk in rows:
+        codes: set[str] = set()
+        node: int | None = pk
+        while node is not None and node in rows:
+            codes.add(rows[node][0])
+            node = rows[node][1]
+        out[pk] = frozenset(c for c in codes if not spec.values or c in spec.values)
+    return out
+
+
+# ---- one organisation ---------------------------------------------------------------------------
+
+
+def organisation_profile(organisation: Organisation, *, on: dt.date) -> dict[str, object]:
+    """The engine profile of one organisation on ``on`` (register columns + facts); absent keys
+    are missing data. Four small queries."""
+    fields = field_dictionary()
+    profile: dict[str, object] = {}
+    for name, column in _SCALAR_COLUMNS.items():
+        spec = fields.get(name)
+        if spec is not None and spec.source == "register":
+            value = _register_value(spec, getattr(organisation, column))
+            if value is not None:
+                profile[name] = value
+    if "region_code" in fields:
+        profile["region_code"] = _region_codes()[organisation.region_id]
+    if "park_code" in fields and organisation.park_id is not None:
+        profile["park_code"] = organisation.park.code  # type: ignore[union-attr]
+    if "qualifications" in fields:
+        profile["qualifications"] = frozenset(
+            code for code, flag in QUALIFICATION_FLAGS.items() if getattr(organisation, flag)
+        )
+    if "chain_nodes" in fields:
+        chain = _chain_codes(fields)
+        node_ids = organisation.chain_nodes.through.objects.filter(
+            organisation_id=organisation.pk
+        ).values_list("chainnode_id", flat=True)
+        codes = frozenset().union(*(chain.get(i, frozenset()) for i in node_ids))
+        if codes:
+            profile["chain_nodes"] = codes
+    for field, raw in (
+        OrganisationFact.objects.filter(organisation=organisation, as_of__lte=on)
+        .order_by("as_of", "id")
+        .values_list("field", "value")
+    ):
+        spec = fields.get(field)
+        if spec is None or spec.source != "fact":
+            continue
+        try:
+            value = fact_value(spec, raw)
+        except ProfileError:
+            continue  # a value that no longer fits its field counts as missing
+        if value is None:
+            profile.pop(field, None)
+        else:
+            profile[field] = value
+    return profile
+
+
+# ---- the whole register -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterSnapshot:
+    """A snapshot plus the organisation id of each row."""
+
+    snapshot: Snapshot
+    organisation_ids: npt.NDArray[np.int64]
+
+
+def _empty(spec: FieldSpec, size: int) -> npt.NDArray[Any]:
+    kind = spec.type
+    if kind in ("number", "money"):
+        return np.zeros(size, dtype=np.float64)
+    if kind == "int":
+        return np.zeros(size, dtype=np.int64)
+    if kind == "bool":
+        return np.zeros(size, dtype=np.bool_)
+    if kind == "date":
+        return np.zeros(size, dtype=np.int32)
+    if kind == "set":
+        return np.zeros(size, dtype=np.uint64)
+    return np.zeros(size, dtype=np.int32)
+
+
+class _Column:
+    """One snapshot column being filled: array, missing mask and (coded types) vocabulary."""
+
+    def __init__(self, spec: FieldSpec, size: int, vocab: Iterable[str] = ()) -> None:
+        self.spec = spec
+        self.array = _empty(spec, size)
+        self.missing = np.ones(size, dtype=np.bool_)
+        self.codes: dict[str, int] = {}
+        for code in [*spec.values, *vocab]:
+            self.codes.setdefault(code, len(self.codes))
+
+    def code(self, value: str) -> int:
+        return self.codes.setdefault(value, len(self.codes))
+
+    def put(self, row: int, value: Any) -> None:
+        """Store one engine-typed value (None = missing)."""
+        if value is None:
+            return
+        kind = self.spec.type
+        if kind == "date":
+            self.array[row] = (value - EPOCH).days
+        elif kind in ("enum", "str"):
+            self.array[row] = self.code(str(value))
+        elif kind == "set":
+            bits = 0
+            for item in value:
+                bits |= 1 << self.code(item)
+            self.array[row] = bits
+        else:
+            self.array[row] = value
+        self.missing[row] = False
+
+    def put_many(self, rows: npt.NDArray[np.int64], values: list[Any]) -> None:
+        """Store a chunk of engine-typed values at ``rows`` (None or "" = missing), vectorised
+        per column type."""
+        present = np.fromiter((v is not None and v != "" for v in values), np.bool_, len(values))
+        kind = self.spec.type
+        if kind in ("number", "money"):
+            data: Any = [float(v) if ok else 0.0 for v, ok in zip(values, present, strict=True)]
+        elif kind == "int":
+            data = [int(v) if ok else 0 for v, ok in zip(values, present, strict=True)]
+        elif kind == "date":
+            data = [(v - EPOCH).days if ok else 0 for v, ok in zip(values, present, strict=True)]
+        elif kind in ("enum", "str"):
+            data = [self.code(str(v)) if ok else 0 for v, ok in zip(values, present, strict=True)]
+        elif kind == "bool":
+            data = [bool(v) for v in values]
+        else:
+            for row, value, ok in zip(rows.tolist(), values, present, strict=True):
+                if ok:
+                    self.put(row, value)
+            return
+        self.array[rows] = np.asarray(data, dtype=self.array.dtype)
+        self.missing[rows] = ~present
+
+    def vocab(self) -> tuple[str, ...]:
+        return tuple(sorted(self.codes, key=self.codes.__getitem__))
+
+
+def register_snapshot(organisations: QuerySet[Organisation], *, on: dt.date) -> RegisterSnapshot:
+    """Columnar snapshot of ``organisations`` on ``on`` for :func:`engine.screen`.
+
+    Reads register columns with values_list in id-ordered chunks, chain nodes from the through
+    table, and facts with one streamed query; rows follow ascending organisation id.
+    """
+    fields = field_dictionary()
+    base = organisations.order_by().values_list("id", flat=True)
+    ids = np.array(sorted(base), dtype=np.int64)
+    size = len(ids)
+    position = {int(pk): i for i, pk in enumerate(ids)}
+    columns: dict[str, _Column] = {}
+
+    def column(name: str) -> _Column | None:
+        spec = fields.get(name)
+        if spec is None:
+            return None
+        if name not in columns:
+            columns[name] = _Column(spec, size)
+        return columns[name]
+
+    scalar = [(n, c) for n, c in _SCALAR_COLUMNS.items() if n in fields]
+    region_code = _region_codes() if "region_code" in fields else {}
+    park_codes = dict(Region.objects.values_list("id", "code")) if "park_code" in fields else {}
+    flags = list(QUALIFICATION_FLAGS.items())
+    names = ["id", "region_id", "park_id", *(c for _, c in scalar), *(f for _, f in flags)]
+    flag_bits = None
+    if "qualifications" in fields:
+        qualifications = column("qualifications")
+        assert qualifications is not None
+        flag_bits = [np.uint64(1 << qualifications.code(code)) for code, _ in flags]
+    last = 0
+    while True:
+        chunk = list(organisations.filter(pk__gt=last).order_by("pk").values_list(*names)[:CHUNK])
+        if not chunk:
+            break
+        last = chunk[-1][0]
+        values = list(zip(*chunk, strict=True))
+        rows = np.searchsorted(ids, np.asarray(values[0], dtype=np.int64))
+        if region_code:
+            column("region_code").put_many(rows, [region_code.get(r) for r in values[1]])  # type: ignore[union-attr]
+        if park_codes:
+            column("park_code").put_many(  # type: ignore[union-attr]
+                rows, [park_codes.get(r) if r is not None else None for r in values[2]]
+            )
+        for offset, (name, _) in enumerate(scalar, start=3):
+            target = column(name)
+            assert target is not None
+            target.put_many(rows, list(values[offset]))
+        if flag_bits is not None:
+            target = column("qualifications")
+            assert target is not None
+            start = 3 + len(scalar)
+            bits = np.zeros(len(chunk), dtype=np.uint64)
+            for k, bit in enumerate(flag_bits):
+                bits |= np.asarray(values[start + k], dtype=np.bool_).astype(np.uint64) * bit
+            target.array[rows] = bits
+            target.missing[rows] = False
+    for name in ("region_code", "park_code", "qualifications", *(n for n, _ in scalar)):
+        column(name)
+    chain = column("chain_nodes")
+    if chain is not None:
+        chain_map = _chain_codes(fields)
+        through = Organisation.chain_nodes.through
+        by_org: dict[int, set[str]] = {}
+        for org_id, node_id in through.objects.filter(organisation_id__in=base).values_list(
+            "organisation_id", "chainnode_id"
+        ):
+            by_org.setdefault(org_id, set()).update(chain_map.get(node_id, ()))
+        for org_id, codes in by_org.items():
+            if codes:
+                chain.put(position[org_id], codes)
+    facts = (
+        OrganisationFact.objects.filter(organisation_id__in=base, as_of__lte=on)
+        .order_by("as_of", "id")
+        .values_list("organisation_id", "field", "value")
+    )
+    for org_id, field, raw in facts.iterator(chunk_size=CHUNK):
+        target = column(field)
+        if target is None or target.spec.source != "fact":
+            continue
+        try:
+            value = fact_value(target.spec, raw)
+        except ProfileError:
+            value = None
+        i = position[org_id]
+        if value is None:
+            target.missing[i] = True
+        else:
+            target.put(i, value)
+    snapshot = engine_snapshot_from_arrays(
+        fields,
+        size,
+        {n: c.array for n, c in columns.items()},
+        {n: (c.missing if c.missing.any() else None) for n, c in columns.items()},
+        {n: c.vocab() for n, c in columns.items() if c.spec.type in ("enum", "str", "set")},
+    )
+    return RegisterSnapshot(snapshot, ids)

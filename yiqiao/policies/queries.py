@@ -1,0 +1,285 @@
+"""Reads of the policy app. All permission scoping for policies and screening runs lives here.
+
+Policies are public documents: every signed-in user may read published ones; staff also read
+drafts and policies under review. Managing a policy (its workflow) needs an editing role and a
+scope that covers the policy's region. Screening runs are staff-only and visible to users whose
+scope covers the run's region.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from yiqiao.core.scope import user_scope
+from yiqiao.registry.models import Organisation
+from yiqiao.registry.queries import OrganisationFilters, organisation_list
+
+from . import engine
+from .models import OrganisationFact, Policy, PolicyVersion, ScreeningResult, ScreeningRun
+from .profiles import field_dictionary, organisation_profile
+from .services import engine_policy
+
+
+@dataclass
+class PolicyFilters:
+    """Filters shared by the library page and the API."""
+
+    q: str = ""
+    status: str = ""
+    delivery: str = ""
+    group: str = ""
+    category: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> PolicyFilters:
+        def get(key: str) -> str:
+            value = data.get(key, "")
+            return str(value).strip()[:100] if value is not None else ""
+
+        return cls(
+            q=get("q"),
+            status=get("status") if get("status") in Policy.Status.values else "",
+            delivery=get("delivery") if get("delivery") in Policy.Delivery.values else "",
+            group=get("group"),
+            category=get("category"),
+        )
+
+    def as_query(self) -> dict[str, str]:
+        data = {
+            "q": self.q,
+            "status": self.status,
+            "delivery": self.delivery,
+            "group": self.group,
+            "category": self.category,
+        }
+        return {k: v for k, v in data.items() if v}
+
+
+def _visible_policies(user: Any) -> QuerySet[Policy]:
+    scope = user_scope(user)
+    qs = Policy.objects.all()
+    if scope.everything or scope.is_staff_role:
+        return qs
+    if scope.is_empty:
+        return qs.none()
+    return qs.filter(status=Policy.Status.PUBLISHED)
+
+
+def policy_list(*, user: Any, filters: PolicyFilters) -> QuerySet[Policy]:
+    """Policies the user may read, filtered; with the current version (one query per page)."""
+    qs = _visible_policies(user)
+    if filters.q:
+        qs = qs.filter(
+            Q(title__icontains=filters.q)
+            | Q(code__icontains=filters.q)
+            | Q(summary__icontains=filters.q)
+            | Q(document__icontains=filters.q)
+        )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.delivery:
+        qs = qs.filter(delivery=filters.delivery)
+    if filters.group:
+        qs = qs.filter(exclusive_group=filters.group)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    return qs.select_related("current_version").order_by("category", "code")
+
+
+def policy_facets(*, user: Any) -> dict[str, list[str]]:
+    """Distinct categories and exclusive groups for the filter bar (two queries)."""
+    qs = _visible_policies(user).order_by()
+    return {
+        "categories": sorted(c for c in qs.values_list("category", flat=True).distinct() if c),
+        "groups": sorted(g for g in qs.values_list("exclusive_group", flat=True).distinct() if g),
+    }
+
+
+def can_manage_policy(user: Any, policy: Policy) -> bool:
+    """Editing role and a scope that covers the policy's region (platform library: admins)."""
+    if not getattr(user, "can_edit_register", False):
+        return False
+    scope = user_scope(user)
+    if scope.everything:
+        return True
+    if policy.region_id is None:
+        return bool(user.role == "admin" or user.is_superuser)
+    return policy.region_id in scope.region_ids
+
+
+def access_policy(user: Any, policy_id: int, *, for_edit: bool = False) -> Policy:
+    """One policy the user may read (404 otherwise); with for_edit, may manage (403)."""
+    policy = (
+        _visible_policies(user)
+        .select_related("current_version", "region")
+        .filter(pk=policy_id)
+        .first()
+    )
+    if policy is None:
+        raise Http404("政策不存在或无权查看")
+    if for_edit and not can_manage_policy(user, policy):
+        raise PermissionDenied("当前账号无权变更该政策的状态")
+    return policy
+
+
+def policy_versions(policy: Policy) -> list[PolicyVersion]:
+    return list(policy.versions.select_related("created_by").order_by("-number"))
+
+
+# ---- the policy calculator for one organisation ---------------------------------------------
+
+
+def published_engine_policies() -> list[tuple[Policy, engine.Policy]]:
+    """Published policies with their parsed current text (one query; parsing is cached)."""
+    out = []
+    for policy in (
+        Policy.objects.filter(status=Policy.Status.PUBLISHED, current_version__isnull=False)
+        .select_related("current_version")
+        .order_by("category", "code")
+    ):
+        assert policy.current_version is not None
+        out.append((policy, engine_policy(policy.current_version)))
+    return out
+
+
+@dataclass
+class CalculatorView:
+    """Everything the calculator panel, its export and the API show for one organisation."""
+
+    organisation: Organisation
+    on: dt.date
+    policies: list[Policy]
+    calculation: engine.Calculation
+    profile: dict[str, object]
+
+    def rows(self) -> list[tuple[Policy, engine.CalculatedPolicy]]:
+        return list(zip(self.policies, self.calculation.items, strict=True))
+
+    def eligible(self) -> list[tuple[Policy, engine.CalculatedPolicy]]:
+        return [
+            (p, c)
+            for p, c in self.rows()
+            if c.explanation.status == engine.ELIGIBLE and not c.superseded
+        ]
+
+    def superseded(self) -> list[tuple[Policy, engine.CalculatedPolicy]]:
+        return [(p, c) for p, c in self.rows() if c.superseded]
+
+    def quick_apply(self) -> list[tuple[Policy, engine.CalculatedPolicy]]:
+        return [(p, c) for p, c in self.rows() if c.explanation.status == engine.IF_DATA_SUPPLIED]
+
+    def near_misses(self) -> list[tuple[Policy, engine.CalculatedPolicy]]:
+        return [(p, c) for p, c in self.rows() if c.explanation.is_near_miss]
+
+    def missing_fields(self) -> list[tuple[str, str, list[str]]]:
+        """(field, label, titles of the policies that need it), most needed first."""
+        needed: dict[str, list[str]] = {}
+        for policy, item in self.quick_apply():
+            for name in item.explanation.missing_fields:
+                needed.setdefault(name, []).append(policy.title)
+        fields = field_dictionary()
+        return sorted(
+            (
+                (name, fields[name].label if name in fields else name, titles)
+                for name, titles in needed.items()
+            ),
+            key=lambda t: (-len(t[2]), t[0]),
+        )
+
+    @property
+    def total(self) -> float:
+        return self.calculation.total
+
+
+def organisation_calculator(organisation: Organisation, *, on: dt.date) -> CalculatorView:
+    """Explain every published policy for the organisation on ``on`` (fixed number of queries)."""
+    pairs = published_engine_policies()
+    profile = organisation_profile(organisation, on=on)
+    calculation = engine.calculate([e for _, e in pairs], profile, on)
+    return CalculatorView(organisation, on, [p for p, _ in pairs], calculation, profile)
+
+
+def organisation_facts(organisation: Organisation, *, limit: int = 50) -> list[OrganisationFact]:
+    return list(
+        OrganisationFact.objects.filter(organisation=organisation)
+        .select_related("entered_by")
+        .order_by("-as_of", "field")[:limit]
+    )
+
+
+# ---- screening runs ---------------------------------------------------------------------------
+
+
+def _visible_runs(user: Any) -> QuerySet[ScreeningRun]:
+    scope = user_scope(user)
+    qs = ScreeningRun.objects.all()
+    if scope.everything:
+        return qs
+    if not scope.is_staff_role:
+        return qs.none()
+    return qs.filter(Q(region_id__in=scope.region_ids) | Q(created_by_id=user.pk))
+
+
+def can_start_run(user: Any) -> bool:
+    scope = user_scope(user)
+    return bool(
+        getattr(user, "can_edit_register", False) and (scope.everything or scope.region_ids)
+    )
+
+
+def run_list(*, user: Any, limit: int = 50) -> list[ScreeningRun]:
+    return list(
+        _visible_runs(user)
+        .select_related("created_by", "draft_policy")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def access_run(user: Any, run_id: int) -> ScreeningRun:
+    """One run the user may see (404 otherwise)."""
+    run = (
+        _visible_runs(user)
+        .select_related("created_by", "draft_policy", "region")
+        .filter(pk=run_id)
+        .first()
+    )
+    if run is None:
+        raise Http404("筛查批次不存在或无权查看")
+    return run
+
+
+def run_organisations(run: ScreeningRun) -> QuerySet[Organisation]:
+    """The register a run screens: active organisations in the creator's scope."""
+    return organisation_list(user=run.created_by, filters=OrganisationFilters())
+
+
+def run_results(
+    run: ScreeningRun, *, status: str = "", policy_id: int | None = None
+) -> QuerySet[ScreeningResult]:
+    qs = run.results.select_related("organisation", "policy")
+    if status:
+        qs = qs.filter(status=status)
+    if policy_id:
+        qs = qs.filter(policy_id=policy_id)
+    return qs.order_by("policy__category", "policy__code", "-amount", "organisation__name", "id")
+
+
+def run_status_counts(run: ScreeningRun) -> dict[str, int]:
+    rows = run.results.order_by().values("status").annotate(n=Count("id"))
+    return {r["status"]: r["n"] for r in rows}
+
+
+def draft_choices(user: Any) -> list[Policy]:
+    """Draft/review policies the user may include in a run to measure their budget impact."""
+    return list(
+        _visible_policies(user)
+        .filter(status__in=[Policy.Status.DRAFT, Policy.Status.REVIEW])
+        .filter(current_version__isnull=False)
+        .order_by("code")
+    )

@@ -1,0 +1,274 @@
+"""The policy calculator on the organisation page: amounts, reasons, missing data, facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from yiqiao.core.models import AuditEvent
+from yiqiao.policies import engine
+from yiqiao.policies.models import OrganisationFact
+from yiqiao.policies.profiles import organisation_profile
+from yiqiao.policies.queries import organisation_calculator
+from yiqiao.registry.models import ChainNode
+
+from .app_support import ON, sync, use_fast_hasher, write_library
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings: Any) -> None:
+    use_fast_hasher(settings)
+
+
+@pytest.fixture
+def library(tmp_path: Path, regions: dict[str, Any]) -> Path:
+    folder = write_library(tmp_path / "lib")
+    sync(folder, region=regions["district"])
+    return folder
+
+
+@pytest.fixture
+def orgs(library: Path, org_factory: Any, regions: dict[str, Any]) -> dict[str, Any]:
+    full = org_factory(
+        "锦城康瑞生物科技有限公司",
+        rd_spend_yuan=Decimal("60000000"),
+        is_high_tech=True,
+        is_specialised=True,
+        park=regions["park"],
+    )
+    OrganisationFact.objects.create(
+        organisation=full, field="drug_phase1_started", value=2, as_of=dt.date(2025, 1, 1)
+    )
+    missing = org_factory("桐华新创医药有限公司")
+    near = org_factory("桐华近线医疗器械有限公司", rd_spend_yuan=Decimal("18000000"))
+    return {"full": full, "missing": missing, "near": near}
+
+
+def by_code(view: Any) -> dict[str, Any]:
+    return {p.code: item for p, item in view.rows()}
+
+
+def test_it_builds_the_profile_from_register_columns_and_facts(
+    orgs: dict[str, Any], regions: dict[str, Any]
+) -> None:
+    # The chain tree comes with the register's migrations; "biomed" itself is not a code the
+    # field dictionary declares, so only the declared child code reaches the profile.
+    orgs["full"].chain_nodes.set([ChainNode.objects.get(code="biomed.innovative_drug")])
+    OrganisationFact.objects.create(
+        organisation=orgs["full"], field="drug_phase1_started", value=3, as_of=dt.date(2026, 1, 1)
+    )
+    profile = organisation_profile(orgs["full"], on=ON)
+    assert profile == {
+        "kind": "enterprise",
+        "rd_spend_yuan": 60_000_000.0,
+        "region_code": "tp.jc.th",
+        "park_code": "tp.jc.th.tmp",
+        "qualifications": frozenset({"high_tech", "specialised"}),
+        "chain_nodes": frozenset({"biomed.innovative_drug"}),
+        "drug_phase1_started": 2,  # the 2026 value is not yet known on 2025-06-30
+    }
+
+
+def test_it_registers_an_enterprise_in_a_zone_under_its_district(
+    library: Path, org_factory: Any, regions: dict[str, Any]
+) -> None:
+    org = org_factory("开发区企业", region=regions["zone"])
+    assert organisation_profile(org, on=ON)["region_code"] == "tp.jc.th"
+
+
+def test_it_calculates_amounts_with_exclusive_groups(orgs: dict[str, Any]) -> None:
+    view = organisation_calculator(orgs["full"], on=ON)
+    items = by_code(view)
+    assert items["t.rd_subsidy"].final_amount == 5_000_000
+    assert items["t.rd_subsidy"].explanation.benefit_trace.endswith("= 500万元")
+    assert items["t.phase1"].final_amount == 6_000_000
+    assert items["t.specialised"].final_amount == 500_000
+    assert items["t.high_tech"].superseded is True
+    assert view.total == 11_500_000
+    assert [p.code for p, _ in view.eligible()] == ["t.phase1", "t.rd_subsidy", "t.specialised"]
+
+
+def test_it_never_reports_missing_data_as_ineligible(orgs: dict[str, Any]) -> None:
+    view = organisation_calculator(orgs["missing"], on=ON)
+    items = by_code(view)
+    assert items["t.rd_subsidy"].explanation.status == engine.IF_DATA_SUPPLIED
+    assert items["t.phase1"].explanation.status == engine.IF_DATA_SUPPLIED
+    assert items["t.rd_subsidy"].explanation.missing_fields == ("rd_spend_yuan",)
+    assert [name for name, _label, _titles in view.missing_fields()] == [
+        "drug_phase1_started",
+        "rd_spend_yuan",
+    ]
+    # Qualifications are register flags (known), so those policies are decided.
+    assert items["t.high_tech"].explanation.status == engine.INELIGIBLE
+
+
+def test_it_shows_amounts_reasons_missing_data_and_near_misses_on_the_page(
+    orgs: dict[str, Any], client_for: Any, alice: Any
+) -> None:
+    client = client_for(alice)
+    page = client.get(reverse("registry:organisation-detail", args=[orgs["full"].pk])).content
+    text = page.decode()
+    assert 'id="policy-calculator"' in text
+    assert "1,150.00万元" in text
+    assert "测试研发投入补助" in text and "500.00万元" in text
+    assert "上年度研发投入 6000万元" in text
+    assert "同组就高、不重复享受的政策：测试高新技术企业奖励" in text
+    near = client.get(reverse("registry:organisation-detail", args=[orgs["near"].pk])).content
+    near_text = near.decode()
+    assert "上年度研发投入 1800万元，要求 ≥ 2000万元，差 200万元" in near_text
+    missing = client.get(reverse("registry:organisation-detail", args=[orgs["missing"].pk]))
+    missing_text = missing.content.decode()
+    assert 'data-field="rd_spend_yuan"' in missing_text
+    assert 'data-field="drug_phase1_started"' in missing_text
+    assert 'id="fact-form"' in missing_text
+
+
+def test_it_lets_an_officer_supply_missing_data_with_audit(
+    orgs: dict[str, Any], client_for: Any, alice: Any
+) -> None:
+    org = orgs["missing"]
+    response = client_for(alice).post(
+        reverse("policies:fact-add", args=[org.pk]),
+        {"field": "drug_phase1_started", "value": "1", "as_of": "2025-01-01", "source": "企业报送"},
+    )
+    assert response.status_code == 302
+    fact = OrganisationFact.objects.get(organisation=org, field="drug_phase1_started")
+    assert (fact.value, fact.entered_by, fact.source) == (1, alice, "企业报送")
+    assert (
+        AuditEvent.objects.filter(model="policies.organisationfact", action="create").count() == 1
+    )
+    items = by_code(organisation_calculator(org, on=ON))
+    assert items["t.phase1"].final_amount == 3_000_000
+
+
+def test_it_refuses_a_fact_value_of_the_wrong_type(
+    orgs: dict[str, Any], client_for: Any, alice: Any
+) -> None:
+    response = client_for(alice).post(
+        reverse("policies:fact-add", args=[orgs["missing"].pk]),
+        {"field": "drug_phase1_started", "value": "很多", "as_of": "2025-01-01"},
+        follow=True,
+    )
+    assert "应为数字" in response.content.decode()
+    assert OrganisationFact.objects.filter(organisation=orgs["missing"]).count() == 0
+
+
+def test_it_exports_the_calculation_as_xlsx(
+    orgs: dict[str, Any], client_for: Any, alice: Any
+) -> None:
+    response = client_for(alice).get(reverse("policies:calculator-export", args=[orgs["full"].pk]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("政策编号", "政策名称", "兑现方式", "结论", "金额（元）")
+    rd = [r for r in rows if r[0] == "t.rd_subsidy" and r[7] == "上年度研发投入"]
+    assert rd[0][4] == 5_000_000
+    assert rd[0][8] == "满足"
+
+
+def test_it_refuses_the_calculator_and_facts_to_an_outsider(
+    orgs: dict[str, Any], client_for: Any, charlie: Any
+) -> None:
+    client = client_for(charlie)
+    org = orgs["missing"]
+    assert client.get(reverse("policies:calculator-export", args=[org.pk])).status_code == 404
+    response = client.post(
+        reverse("policies:fact-add", args=[org.pk]),
+        {"field": "drug_phase1_started", "value": "1", "as_of": "2025-01-01"},
+    )
+    assert response.status_code == 404
+    assert OrganisationFact.objects.filter(organisation=org).count() == 0
+    api = client.get(f"/api/policies/organisations/{org.pk}/explain")
+    assert api.status_code == 404
+
+
+def test_it_shows_the_enterprise_its_own_calculator_without_the_fact_form(
+    orgs: dict[str, Any], units: dict[str, Any], client_for: Any
+) -> None:
+    from conftest import make_user
+
+    user = make_user("ent", units["portal"], "enterprise", organisation=orgs["full"])
+    client = client_for(user)
+    text = client.get(reverse("registry:organisation-detail", args=[orgs["full"].pk])).content
+    assert 'id="policy-calculator"' in text.decode()
+    assert 'id="fact-form"' not in text.decode()
+    other = client.get(reverse("registry:organisation-detail", args=[orgs["near"].pk]))
+    assert other.status_code == 404
+    response = client.post(
+        reverse("policies:fact-add", args=[orgs["full"].pk]),
+        {"field": "drug_phase1_started", "value": "5", "as_of": "2025-02-01"},
+    )
+    assert response.status_code == 403
+    assert OrganisationFact.objects.filter(organisation=orgs["full"]).count() == 1
+
+
+def test_it_explains_an_organisation_through_the_api(
+    orgs: dict[str, Any], client_for: Any, alice: Any
+) -> None:
+    response = client_for(alice).get(
+        f"/api/policies/organisations/{orgs['near'].pk}/explain", {"on": "2025-06-30"}
+    )
+    assert response.status_code == 200
+    data = response.json()
+    rd = next(p for p in data["policies"] if p["code"] == "t.rd_subsidy")
+    assert rd["status"] == "ineligible"
+    assert rd["is_near_miss"] is True
+    failing = [c for c in rd["conditions"] if c["state"] == "fail"]
+    assert [(c["field"], c["actual"], c["gap"]) for c in failing] == [
+        ("rd_spend_yuan", "1800万元", "差 200万元")
+    ]
+
+
+def test_it_maps_the_register_district_to_the_division_code_the_library_uses(
+    org_factory: Any, settings: Any
+) -> None:
+    from django.core.management import call_command
+
+    settings.YIQIAO_POLICY_REGION_CODES = {"tp.jc.th": "xs.jc.th"}
+    call_command("policies_sync", stdout=io.StringIO())
+    org = org_factory("锦城康瑞生物科技有限公司", rd_spend_yuan=Decimal("60000000"))
+    org.chain_nodes.set([ChainNode.objects.get(code="biomed.innovative_drug")])
+    assert organisation_profile(org, on=ON)["region_code"] == "xs.jc.th"
+    items = by_code(organisation_calculator(org, on=ON))
+    assert items["rd.spend_subsidy"].explanation.status == engine.ELIGIBLE
+    assert items["rd.spend_subsidy"].explanation.amount == 5_000_000
+
+
+def test_it_keeps_the_panel_query_count_flat_as_facts_and_policies_grow(
+    orgs: dict[str, Any], client_for: Any, alice: Any, tmp_path: Path
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(alice)
+    url = reverse("registry:organisation-detail", args=[orgs["full"].pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for i in range(5):
+        OrganisationFact.objects.create(
+            organisation=orgs["full"],
+            field="talents_young",
+            value=i,
+            as_of=dt.date(2024, 1, 1 + i),
+        )
+    more = {
+        f"extra_{i}.yaml": (tmp_path / "lib" / "phase1.yaml")
+        .read_text(encoding="utf-8")
+        .replace("id: t.phase1", f"id: t.extra_{i}")
+        for i in range(5)
+    }
+    sync(write_library(tmp_path / "more", more))
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(after.captured_queries) == len(before.captured_queries)

@@ -1,0 +1,283 @@
+"""Screening runs (免申即享): same answers as the calculator, lists, exports, scope, queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from yiqiao.core.models import AuditEvent
+from yiqiao.policies import engine
+from yiqiao.policies.models import OrganisationFact, Policy, ScreeningResult, ScreeningRun
+from yiqiao.policies.queries import organisation_calculator
+from yiqiao.registry.models import ChainNode, Organisation
+
+from .app_support import ON, sync, use_fast_hasher, write_library
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings: Any) -> None:
+    use_fast_hasher(settings)
+
+
+@pytest.fixture
+def library(tmp_path: Path, regions: dict[str, Any]) -> Path:
+    folder = write_library(tmp_path / "lib")
+    sync(folder, region=regions["district"])
+    return folder
+
+
+@pytest.fixture
+def register(
+    library: Path, org_factory: Any, regions: dict[str, Any], units: dict[str, Any]
+) -> list[Organisation]:
+    """A small seeded register mixing eligible, missing-data and near-miss enterprises."""
+    rng = random.Random(3)
+    nodes = list(ChainNode.objects.filter(parent__isnull=False)[:6])
+    orgs = []
+    for i in range(30):
+        rd = rng.choice([None, 5e6, 1.5e7, 1.8e7, 2.5e7, 8e7])
+        org = org_factory(
+            f"测试企业{i:02d}有限公司",
+            rd_spend_yuan=Decimal(str(rd)) if rd is not None else None,
+            is_high_tech=rng.random() < 0.4,
+            is_specialised=rng.random() < 0.3,
+            region=regions["zone"] if i % 7 == 0 else regions["district"],
+            park=regions["park"] if i % 3 == 0 else None,
+            kind=Organisation.Kind.HOSPITAL if i == 29 else Organisation.Kind.ENTERPRISE,
+        )
+        if i % 4:
+            org.chain_nodes.set(rng.sample(nodes, k=2))
+        if rng.random() < 0.6:
+            OrganisationFact.objects.create(
+                organisation=org,
+                field="drug_phase1_started",
+                value=rng.choice([0, 1, 2, 5]),
+                as_of=dt.date(2025, 1, 1),
+            )
+        if rng.random() < 0.3:
+            OrganisationFact.objects.create(
+                organisation=org, field="talents_leading", value=1, as_of=dt.date(2025, 1, 1)
+            )
+        orgs.append(org)
+    org_factory(
+        "北山区外地企业",
+        region=regions["other"],
+        owner_unit=units["outsider"],
+        rd_spend_yuan=Decimal("90000000"),
+    )
+    return orgs
+
+
+@pytest.fixture
+def officer(client_for: Any, alice: Any, django_capture_on_commit_callbacks: Any) -> Any:
+    client = client_for(alice)
+
+    class Wrapped:
+        def post(self, *args: Any, **kwargs: Any) -> Any:
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.post(*args, **kwargs)
+
+        def get(self, *args: Any, **kwargs: Any) -> Any:
+            return client.get(*args, **kwargs)
+
+    return Wrapped()
+
+
+def start(officer: Any, **data: Any) -> ScreeningRun:
+    response = officer.post(reverse("policies:run-list"), {"as_of": ON.isoformat(), **data})
+    assert response.status_code == 302, response.content.decode()[:800]
+    return ScreeningRun.objects.latest("pk")
+
+
+def test_it_matches_the_per_organisation_calculator(
+    register: list[Organisation], officer: Any
+) -> None:
+    run = start(officer)
+    assert run.status == "done", run.error
+    assert run.enterprises == 30  # the outside district's enterprise is not in alice's scope
+    stored = {
+        (r.organisation_id, r.policy.code, r.status): r.amount
+        for r in ScreeningResult.objects.filter(run=run).select_related("policy")
+    }
+    expected: dict[tuple[int, str, str], Decimal | None] = {}
+    for org in register:
+        view = organisation_calculator(org, on=ON)
+        for policy, item in view.rows():
+            e = item.explanation
+            if e.status == engine.ELIGIBLE and not item.superseded:
+                amount = Decimal(str(round(item.final_amount or 0.0, 2)))
+                expected[(org.pk, policy.code, "eligible")] = amount
+            elif e.status == engine.IF_DATA_SUPPLIED:
+                expected[(org.pk, policy.code, "eligible_if_data_supplied")] = None
+            if e.is_near_miss:
+                expected[(org.pk, policy.code, "near_miss")] = None
+    assert stored == expected
+    statuses = {key[2] for key in expected}
+    assert statuses == {"eligible", "eligible_if_data_supplied", "near_miss"}
+    total = sum((v for k, v in expected.items() if v is not None), Decimal(0))
+    assert run.total_amount == total
+
+
+def test_it_lists_missing_data_enterprises_as_quick_apply_never_as_ineligible(
+    register: list[Organisation], officer: Any
+) -> None:
+    run = start(officer)
+    no_rd = [o.pk for o in register if o.rd_spend_yuan is None and o.kind == "enterprise"]
+    assert no_rd
+    rows = ScreeningResult.objects.filter(
+        run=run, policy__code="t.rd_subsidy", organisation_id__in=no_rd
+    )
+    assert sorted(rows.values_list("organisation_id", flat=True)) == sorted(no_rd)
+    assert set(rows.values_list("status", flat=True)) == {"eligible_if_data_supplied"}
+    assert {tuple(r) for r in rows.values_list("missing_fields", flat=True)} == {("rd_spend_yuan",)}
+    assert rows.first().reasons == "其余条件均满足，缺少：上年度研发投入"  # type: ignore[union-attr]
+
+
+def test_it_measures_the_budget_impact_of_a_draft_before_publication(
+    register: list[Organisation], officer: Any
+) -> None:
+    draft = Policy.objects.get(code="t.draft_talent")
+    run = start(officer, draft_policy=draft.pk)
+    row = next(p for p in run.per_policy if p["code"] == "t.draft_talent")
+    talented = OrganisationFact.objects.filter(
+        field="talents_leading", organisation__in=register
+    ).exclude(organisation__kind="hospital")
+    assert row["is_draft"] is True
+    assert row["eligible"] == talented.count()
+    assert row["amount"] == 1_000_000 * talented.count()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    page = officer.get(reverse("policies:run-detail", args=[run.pk])).content.decode()
+    assert 'id="draft-impact"' in page
+    plain = start(officer)
+    assert all(p["code"] != "t.draft_talent" for p in plain.per_policy)
+
+
+def test_it_downloads_the_auto_list_as_xlsx(register: list[Organisation], officer: Any) -> None:
+    run = start(officer)
+    response = officer.get(reverse("policies:run-export", args=[run.pk, "auto"]))
+    assert response.status_code == 200
+    rows = list(
+        load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert rows[0][:4] == ("政策编号", "政策名称", "条款版本", "机构名称")
+    auto = ScreeningResult.objects.filter(run=run, status="eligible", delivery="auto")
+    assert len(rows) - 1 == auto.count() == run.auto_count
+    assert {r[5] for r in rows[1:]} == {"免申即享"}
+    amounts: list[float] = [float(str(r[7])) for r in rows[1:]]
+    assert sum(amounts) == float(run.auto_amount)
+    assert "t.high_tech" not in {r[0] for r in rows[1:]}  # apply delivery: not on the auto list
+
+
+def test_it_pins_the_query_count_of_the_results_page(
+    register: list[Organisation], officer: Any, django_assert_max_num_queries: Any
+) -> None:
+    run = start(officer)
+    officer.get(reverse("policies:run-detail", args=[run.pk]))
+    for tab in ("auto", "quick", "near"):
+        with django_assert_max_num_queries(8):
+            response = officer.get(reverse("policies:run-detail", args=[run.pk]), {"list": tab})
+        assert response.status_code == 200
+
+
+def test_it_refuses_runs_to_an_outsider_and_changes_nothing(
+    register: list[Organisation], officer: Any, client_for: Any, charlie: Any
+) -> None:
+    run = start(officer)
+    runs, results, events = (
+        ScreeningRun.objects.count(),
+        ScreeningResult.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    client = client_for(charlie)
+    assert client.get(reverse("policies:run-detail", args=[run.pk])).status_code == 404
+    assert client.get(reverse("policies:run-export", args=[run.pk, "auto"])).status_code == 404
+    assert client.get(f"/api/policies/runs/{run.pk}").status_code == 404
+    assert client.get(f"/api/policies/runs/{run.pk}/results").status_code == 404
+    assert (
+        reverse("policies:run-detail", args=[run.pk])
+        not in client.get(reverse("policies:run-list")).content.decode()
+    )
+    assert (
+        ScreeningRun.objects.count(),
+        ScreeningResult.objects.count(),
+        AuditEvent.objects.count(),
+    ) == (runs, results, events)
+
+
+def test_it_screens_only_the_outsiders_own_register_when_they_run(
+    register: list[Organisation],
+    client_for: Any,
+    charlie: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client = client_for(charlie)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("policies:run-list"), {"as_of": ON.isoformat()})
+    run = ScreeningRun.objects.get(created_by=charlie)
+    assert run.enterprises == 1
+    assert not ScreeningResult.objects.filter(run=run, organisation__in=register).exists()
+
+
+def test_it_refuses_a_run_to_a_viewer(
+    register: list[Organisation], client_for: Any, viewer: Any
+) -> None:
+    response = client_for(viewer).post(reverse("policies:run-list"), {"as_of": ON.isoformat()})
+    assert response.status_code == 403
+    assert ScreeningRun.objects.count() == 0
+
+
+def test_it_starts_a_run_and_pages_results_through_the_api(
+    register: list[Organisation],
+    client_for: Any,
+    alice: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client = client_for(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/policies/runs", {"as_of": ON.isoformat()}, content_type="application/json"
+        )
+    assert response.status_code == 201
+    run_id = response.json()["id"]
+    run = client.get(f"/api/policies/runs/{run_id}").json()
+    assert run["status"] == "done"
+    page = client.get(
+        f"/api/policies/runs/{run_id}/results", {"list": "eligible", "per_page": 5}
+    ).json()
+    assert page["count"] == run["eligible_count"]
+    assert len(page["results"]) == min(5, page["count"])
+    assert all(r["status"] == "eligible" and r["amount"] > 0 for r in page["results"])
+    export = client.get(f"/api/policies/runs/{run_id}/export", {"list": "quick"})
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    policies = client.get("/api/policies/policies", {"status": "published"}).json()
+    assert policies["count"] == 4
+
+
+def test_it_shows_progress_until_the_run_is_done(
+    register: list[Organisation], client_for: Any, alice: Any
+) -> None:
+    from yiqiao.policies.screening import screening_run_create
+
+    run = screening_run_create(by=alice, as_of=ON)  # on_commit never fires: still queued
+    client = client_for(alice)
+    state = client.get(reverse("policies:run-detail", args=[run.pk]), {"state": "1"})
+    assert 'data-status="queued"' in state.content.decode()
+    assert "every 1s" in state.content.decode()
+    from yiqiao.policies.screening import screening_run_execute
+
+    screening_run_execute(run.pk)
+    done = client.get(reverse("policies:run-detail", args=[run.pk]), {"state": "1"})
+    assert done["HX-Refresh"] == "true"
+    assert screening_run_execute(run.pk) is None  # a run is executed once

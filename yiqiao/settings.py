@@ -197,6 +197,10 @@ YIQIAO_IMPORT_MAX_ROWS = 200_000
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# News intelligence: largest article accepted, and whether the organisation-name model runs.
+YIQIAO_INTEL_MAX_BYTES = int(os.environ.get("YIQIAO_INTEL_MAX_BYTES", 2 * 1024 * 1024))
+YIQIAO_INTEL_USE_LAC = env_flag("YIQIAO_INTEL_USE_LAC", True)
+
 # Security: Django's defaults plus the production switches behind YIQIAO_SECURE.
 SECURE = env_flag("YIQIAO_SECURE")
 SESSION_COOKIE_HTTPONLY = True

@@ -6,3 +6,10 @@ class DemandsConfig(AppConfig):
     name = "yiqiao.demands"
     label = "demands"
     verbose_name = _("企业需求")
+
+    def ready(self) -> None:
+        from yiqiao.core.panels import register_organisation_panel
+
+        from .views import organisation_panel
+
+        register_organisation_panel("demands", organisation_panel, order=20)

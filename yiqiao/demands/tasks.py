@@ -1,0 +1,20 @@
+"""Background work of the demands app: tasks are just another interface calling services."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import matching, services
+
+
+@task()
+def remind_overdue() -> int:
+    """Record today's reminders for overdue demands (idempotent per demand and day)."""
+    return services.demand_remind_overdue()
+
+
+@task()
+def warm_matching_index() -> int:
+    """Build the matching index of every region in advance (e.g. after a bulk import)."""
+    built = matching.index_for(None)
+    return len(built.index)

@@ -6,3 +6,10 @@ class IntelConfig(AppConfig):
     name = "yiqiao.intel"
     label = "intel"
     verbose_name = _("产业情报")
+
+    def ready(self) -> None:
+        from yiqiao.core.panels import register_organisation_panel
+
+        from .panels import organisation_news_panel
+
+        register_organisation_panel("intel", organisation_news_panel, order=60)

@@ -30,7 +30,7 @@ def snapshot(instance: models.Model, exclude: tuple[str, ...] = ()) -> dict[str,
 def _json_safe(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, list | tuple):
         return [_json_safe(v) for v in value]

@@ -6,3 +6,10 @@ class EventsConfig(AppConfig):
     name = "yiqiao.events"
     label = "events"
     verbose_name = _("活动")
+
+    def ready(self) -> None:
+        from yiqiao.core.panels import register_organisation_panel
+
+        from .panels import organisation_events_panel
+
+        register_organisation_panel("events", organisation_events_panel, order=40)

@@ -1,0 +1,128 @@
+"""Forms of the events pages (parsing only; the services validate the rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yiqiao.demands.models import Category
+from yiqiao.projects.models import Currency, Signing
+from yiqiao.registry.models import Region
+
+from .models import Event, Meeting
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "theme",
+            "city",
+            "venue",
+            "starts_on",
+            "ends_on",
+            "capacity",
+            "is_invitation_only",
+            "meetings_start",
+            "slot_minutes",
+            "slot_count",
+            "table_count",
+            "seats",
+            "invited_regions",
+        ]
+        widgets = {
+            "invited_regions": forms.CheckboxSelectMultiple,
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "meetings_start": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ends_on"].required = False
+        regions = self.fields["invited_regions"]
+        regions.queryset = Region.objects.exclude(kind=Region.Kind.PARK).order_by("path")  # type: ignore[attr-defined]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("邀请名单（.xlsx 或 .csv）"))
+
+
+class RegistrationForm(forms.Form):
+    organisation_name = forms.CharField(label=_("机构名称"), max_length=120)
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False)
+    contact_name = forms.CharField(label=_("联系人"), max_length=60)
+    contact_title = forms.CharField(label=_("职务"), max_length=60, required=False)
+    contact_phone = forms.CharField(label=_("手机"), max_length=40)
+    attendees = forms.IntegerField(label=_("参会人数"), min_value=1, max_value=20, initial=1)
+    interests = forms.CharField(label=_("关注方向/对接诉求"), max_length=300, required=False)
+
+
+class ParticipantForm(forms.Form):
+    registration = forms.IntegerField(label=_("参会机构"), required=False)
+    department_name = forms.CharField(label=_("或政府部门"), max_length=120, required=False)
+    first_slot = forms.IntegerField(label=_("最早时段"), min_value=0, initial=0)
+    last_slot = forms.IntegerField(label=_("最晚时段"), min_value=0, required=False)
+
+
+class RequestForm(forms.Form):
+    requester = forms.IntegerField(label=_("发起方"))
+    invitee = forms.IntegerField(label=_("对接对象"))
+    topic = forms.CharField(label=_("对接事项"), max_length=200, required=False)
+
+
+class RuleForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("规则"), choices=[("", "无"), ("pin", "固定"), ("forbid", "禁止")], required=False
+    )
+    slot = forms.IntegerField(label=_("时段"), min_value=0, required=False)
+    table = forms.IntegerField(label=_("桌号"), min_value=1, required=False)
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+
+
+class RunForm(forms.Form):
+    time_limit_s = forms.FloatField(
+        label=_("优化时限（秒）"), min_value=1, max_value=600, initial=30
+    )
+
+
+class OutcomeForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("结果"), choices=[c for c in Meeting.Status.choices if c[0] != "scheduled"]
+    )
+    notes = forms.CharField(
+        label=_("纪要"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    need_category = forms.ChoiceField(
+        label=_("需求类别"), choices=[("", "—"), *Category.choices], required=False
+    )
+    need_text = forms.CharField(
+        label=_("提出的需求"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    invest_interest = forms.BooleanField(label=_("有投资意向（生成招商线索）"), required=False)
+    investor_side = forms.ChoiceField(
+        label=_("意向投资方"),
+        choices=[("requester", _("发起方")), ("invitee", _("对接对象"))],
+        required=False,
+    )
+    follow_up_on = forms.DateField(label=_("跟进日期"), widget=DATE, required=False)
+    follow_up_done_on = forms.DateField(label=_("跟进完成日期"), widget=DATE, required=False)
+
+
+class SigningForm(forms.Form):
+    project = forms.IntegerField(label=_("已有项目编号"), required=False)
+    new_project_title = forms.CharField(label=_("或新项目名称"), max_length=160, required=False)
+    investor = forms.IntegerField(label=_("投资方（名录机构编号）"), required=False)
+    parties = forms.CharField(label=_("签约各方"), max_length=300)
+    agreement_type = forms.ChoiceField(label=_("协议类型"), choices=Signing.AgreementType.choices)
+    amount = forms.DecimalField(label=_("金额（元）"), max_digits=16, decimal_places=2)
+    currency = forms.ChoiceField(label=_("币种"), choices=Currency.choices, initial="CNY")
+    project_count = forms.IntegerField(label=_("项目数"), min_value=1, initial=1)
+    sector = forms.CharField(label=_("领域"), max_length=120, required=False)
+    signed_on = forms.DateField(label=_("签约日期"), widget=DATE, required=False)

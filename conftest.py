@@ -27,9 +27,23 @@ def _immediate_tasks(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _chain_tree(request: Any) -> None:
+    """Tests that truncate tables (transactional and browser tests) also remove the chain
+    tree that migration 0002 loads; put it back for every test that uses the database."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from yiqiao.registry.chain import ensure_chain_tree
+
+    ensure_chain_tree()
+
+
 @pytest.fixture
 def regions(db: Any) -> dict[str, Any]:
+    from yiqiao.registry.chain import ensure_chain_tree
     from yiqiao.registry.models import Region
+
+    ensure_chain_tree()
 
     province = Region.objects.create(code="tp", name="天府省", kind=Region.Kind.PROVINCE)
     city = Region.objects.create(

@@ -30,3 +30,30 @@ CHAIN_TREE: list[tuple[str, str, str, str | None]] = [
     ("pharma_commerce.retail", "医药零售", "Retail pharmacy", "pharma_commerce"),
     ("pharma_commerce.cso", "医药营销（CSO）", "Contract sales (CSO)", "pharma_commerce"),
 ]
+
+
+def ensure_chain_tree() -> int:
+    """Create any missing node of the starting tree (with its mask bit); returns how many.
+
+    Migration 0002 loads the tree; this restores it where a database was emptied without
+    re-running migrations (tests that truncate tables, a restored dump without data).
+    """
+    from .models import ChainNode
+
+    existing = set(ChainNode.objects.values_list("code", flat=True))
+    created = 0
+    by_code = {n.code: n for n in ChainNode.objects.all()}
+    for position, (code, name, name_en, parent) in enumerate(CHAIN_TREE):
+        if code in existing:
+            continue
+        node = ChainNode(
+            code=code,
+            name=name,
+            name_en=name_en,
+            parent=by_code.get(parent or ""),
+            position=position,
+        )
+        node.save()
+        by_code[code] = node
+        created += 1
+    return created

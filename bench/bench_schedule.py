@@ -75,8 +75,8 @@ def lp_bound(instance: Instance) -> float | None:
     costs += [2.0] * P
     n += P
     h.addVars(n, np.zeros(n), np.ones(n))
-    for p in range(P):
-        h.changeColBounds(fair0 + p, 0.0, 3.0)
+    for pi in range(P):
+        h.changeColBounds(fair0 + pi, 0.0, 3.0)
     h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(costs))
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     by_req: dict[int, list[int]] = {}
@@ -97,8 +97,8 @@ def lp_bound(instance: Instance) -> float | None:
         rows.append((cs, [1.0] * len(cs), 1.0))
     for cs in by_slot.values():
         rows.append((cs, [1.0] * len(cs), float(T)))
-    for p, cs in by_p.items():
-        rows.append(([fair0 + p, *cs], [1.0] + [-1.0] * len(cs), 0.0))
+    for pi, cs in by_p.items():
+        rows.append(([fair0 + pi, *cs], [1.0] + [-1.0] * len(cs), 0.0))
     for idx, vals, ub in rows:
         h.addRow(-inf, ub, len(idx), np.array(idx, dtype=np.int32), np.array(vals))
     h.run()
@@ -111,7 +111,7 @@ def shared_score(data: dict[str, Any], schedule: dict[str, Any]) -> int | None:
         return None
     if str(SHARED) not in sys.path:
         sys.path.insert(0, str(SHARED))
-    import score_schedule  # type: ignore[import-not-found]
+    import score_schedule
 
     return int(score_schedule.score(data, schedule)["objective"])
 

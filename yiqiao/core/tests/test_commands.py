@@ -23,6 +23,7 @@ def test_it_prepares_the_demo_once_and_prints_the_logins() -> None:
     out = io.StringIO()
     call_command("demo", no_serve=True, scale=40, stdout=out)
     assert "跳过示范区生成" in out.getvalue()
+    assert "officer        yiqiao-demo" in out.getvalue()  # the logins are printed again
     assert Organisation.objects.count() == count
 
 

@@ -30,9 +30,12 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if Organisation.objects.exists():
             self.stdout.write("数据库中已有数据，跳过示范区生成。")
-            from yiqiao.registry import demo
+            from yiqiao.accounts.models import User
+            from yiqiao.registry.demo import DEMO_PASSWORD
+            from yiqiao.registry.demo.places import USERS
 
-            logins = getattr(demo, "DEMO_LOGINS", [])
+            present = set(User.objects.values_list("username", flat=True))
+            logins = [(u[0], DEMO_PASSWORD, u[5]) for u in USERS if u[0] in present]
         else:
             summary = generate_demo(
                 scale=options["scale"], seed=options["seed"], progress=_progress_bar()
@@ -60,8 +63,9 @@ def _progress_bar() -> Any:
     def progress(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
+            # Small stages finish at once; a bar only helps for the generated register.
             bar = bars[stage] = tqdm(
-                total=total, desc=stage, unit="条", file=sys.stderr, leave=True
+                total=total, desc=stage, unit="条", file=sys.stderr, disable=total < 1000
             )
         bar.n = done
         bar.refresh()

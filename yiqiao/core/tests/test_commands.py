@@ -20,6 +20,10 @@ def test_it_prepares_the_demo_once_and_prints_the_logins() -> None:
     assert "officer" in first and "outsider" in first
     count = Organisation.objects.count()
     assert count > 40
+    from yiqiao.policies.models import OrganisationFact, Policy
+
+    assert Policy.objects.count() >= 40  # the library is loaded with the demo
+    assert OrganisationFact.objects.exists()
     out = io.StringIO()
     call_command("demo", no_serve=True, scale=40, stdout=out)
     assert "跳过示范区生成" in out.getvalue()

@@ -41,6 +41,10 @@ class Command(BaseCommand):
                 scale=options["scale"], seed=options["seed"], progress=_progress_bar()
             )
             logins = summary.logins
+            from yiqiao.policies.demo import load_demo_policy_data
+
+            # The policy library and the enterprise facts the calculator and screening use.
+            self.stdout.write(str(load_demo_policy_data(seed=options["seed"])))
             from yiqiao.core.db import database_analyze
 
             database_analyze(full=True)

@@ -93,3 +93,33 @@ def test_it_lets_an_officer_calculate_screen_and_download(
         ("t.specialised", "锦城康瑞生物科技有限公司", 500_000),
     ]
     assert ScreeningRun.objects.get().status == "done"
+
+
+def test_it_screens_the_demo_register_and_downloads_the_auto_award_list(
+    page: Any, live_server: Any
+) -> None:
+    """The same walk on the demo district with the real library, as `yiqiao demo` loads it."""
+    from yiqiao.policies.demo import load_demo_policy_data
+    from yiqiao.policies.models import ScreeningResult
+    from yiqiao.registry.demo import DEMO_PASSWORD, generate_demo
+
+    generate_demo(scale=120, seed=7)
+    load_demo_policy_data(seed=7)
+    login(page, live_server, "officer", DEMO_PASSWORD)
+    page.click("nav.mainnav >> text=政策")
+    page.click("text=免申即享筛查")
+    page.fill("input[name=as_of]", dt.date.today().isoformat())
+    page.click("#run-form button[type=submit]")
+    expect(page.locator("#run-state")).to_have_attribute("data-status", "done", timeout=60_000)
+    run = ScreeningRun.objects.get()
+    auto = ScreeningResult.objects.filter(run=run, status="eligible", policy__delivery="auto")
+    assert auto.exists()  # the demo facts make some enterprises qualify without applying
+
+    with page.expect_download() as info:
+        page.click("#run-export")
+    rows = list(
+        load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    )
+    assert len(rows) - 1 == auto.count()

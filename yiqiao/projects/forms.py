@@ -146,8 +146,9 @@ class TranslationForm(forms.ModelForm):
                 Organisation.Kind.ENTERPRISE,
             ]
         )
-        # An offshore innovation centre lies in another city, outside the officer's own scope.
-        self.fields["incubator"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+        # An offshore innovation centre lies in another city; it is in scope because the unit
+        # maintains it (owner_unit). Incubators of other units stay invisible.
+        self.fields["incubator"].queryset = organisations.filter(  # type: ignore[attr-defined]
             kind=Organisation.Kind.INCUBATOR, is_active=True
         )
 

@@ -269,3 +269,16 @@ def test_it_serves_translation_projects_and_figures_over_the_api(
     figures = client.get("/api/projects/figures").json()
     assert [s["reached"] for s in figures["funnel"]][:2] == [1, 0]
     assert figures["signed_totals_by_currency"] == {}
+
+
+def test_it_offers_only_incubators_in_scope_on_the_translation_form(
+    client_for: Any, alice: Any, charlie: Any, org_factory: Any, regions: Any
+) -> None:
+    from django.urls import reverse
+
+    # registered outside both districts; maintained by the district bureau (org_factory default)
+    centre = org_factory("桐华（沪）离岸孵化中心", kind="incubator", region=regions["province"])
+    page = client_for(alice).get(reverse("projects:translation-create"))
+    assert centre in page.context["form"].fields["incubator"].queryset
+    page = client_for(charlie).get(reverse("projects:translation-create"))
+    assert centre not in page.context["form"].fields["incubator"].queryset

@@ -18,6 +18,10 @@ def serve(
 
     from yiqiao.wsgi import application
 
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # run the finally below, which stops the worker too
+
+    signal.signal(signal.SIGTERM, stop)
     process = None
     if worker:
         process = subprocess.Popen(
@@ -37,6 +41,8 @@ def serve(
         if stdout:
             stdout.write(f"医桥 YiQiao 正在运行：http://{host}:{port}/  （Ctrl+C 停止）\n")
         waitress_serve(application, host=host, port=port, threads=threads, ident="yiqiao")
+    except KeyboardInterrupt:
+        pass
     finally:
         if process is not None:
             process.send_signal(signal.SIGTERM)

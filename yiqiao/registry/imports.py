@@ -10,6 +10,7 @@ file therefore finds every row unchanged and writes nothing.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -93,7 +94,7 @@ def _choice(text: str, choices: Any, label: str) -> str:
     raise ValueError(f"{label}“{text}”不在可选范围内")
 
 
-class Importer:
+class Importer(ABC):
     """Shared machinery; subclasses define columns, row parsing, lookup and writing."""
 
     target = ""
@@ -168,11 +169,13 @@ class Importer:
             progress(len(outcomes))
         return Plan(outcomes, [])
 
+    @abstractmethod
     def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, Any]:
-        raise NotImplementedError
+        """Parse one row's cells into field values, appending Chinese messages to errors."""
 
+    @abstractmethod
     def file_key(self, data: dict[str, Any]) -> list[str]:
-        raise NotImplementedError
+        """Keys that must be unique within one file (duplicates are row errors)."""
 
     def check_duplicates_in_file(self, outcomes: list[RowOutcome]) -> None:
         seen: dict[str, int] = {}
@@ -187,8 +190,9 @@ class Importer:
                 for key in self.file_key(o.data):
                     seen[key] = o.line
 
+    @abstractmethod
     def resolve_existing(self, outcomes: list[RowOutcome]) -> None:
-        raise NotImplementedError
+        """Decide create / update / unchanged per valid row against the database."""
 
     def diff(self, existing: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
         changes: dict[str, list[Any]] = {}
@@ -220,8 +224,9 @@ class Importer:
     fk_fields: set[str] = set()
 
     # -- apply
+    @abstractmethod
     def write(self, outcomes: list[RowOutcome], progress: Progress | None) -> None:
-        raise NotImplementedError
+        """Write the rows whose action is create or update, with audit events."""
 
 
 class OrganisationImporter(Importer):

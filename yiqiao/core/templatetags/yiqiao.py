@@ -20,10 +20,17 @@ def query_with(query: dict[str, Any] | None, **changes: Any) -> str:
 
 @register.filter
 def yuan(value: Any) -> str:
-    """12345678 → 1,234.57万元; 3.57e9 → 35.70亿元."""
+    """12345678 → 1,234.57万元; 3.57e9 → 35.70亿元 (in English: 12.35M / 3.57B yuan)."""
+    from django.utils.translation import get_language
+
     if value in (None, ""):
         return "—"
     amount = Decimal(str(value))
+    if (get_language() or "").startswith("en"):
+        for scale, unit in ((Decimal(1_000_000_000), "B"), (Decimal(1_000_000), "M")):
+            if abs(amount) >= scale:
+                return f"{amount / scale:,.2f}{unit} yuan"
+        return f"{amount:,.2f} yuan"
     if abs(amount) >= Decimal(100_000_000):
         return f"{amount / Decimal(100_000_000):,.2f}亿元"
     if abs(amount) >= Decimal(10_000):

@@ -17,8 +17,66 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures
 # around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Demo accounts normally get random passwords printed once; tests sign in with a known one.
+os.environ.setdefault("YIQIAO_DEMO_PASSWORD", "yiqiao-demo")
 
 PASSWORD = "correct-horse-9"
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "browser"}
+
+
+def pytest_addoption(parser: Any) -> None:
+    parser.addoption(
+        "--fast",
+        action="store_true",
+        help="the fast tier: engines and unit tests only (no database, browser or slow tests)",
+    )
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """`--fast` keeps the tests that touch no database, no browser and are not marked slow."""
+    if not config.getoption("--fast"):
+        return
+    keep: list[Any] = []
+    drop: list[Any] = []
+    for item in items:
+        uses_database = bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        marked = any(item.get_closest_marker(m) for m in ("django_db", "browser", "slow"))
+        (drop if uses_database or marked else keep).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> None:
+    """PBKDF2 with Django's default iterations costs ~0.25 s CPU for every password set or
+    checked, and the suite makes and logs in thousands of users (about half its CPU time went
+    there). Tests hash with MD5; deployments keep the default hashers (settings.py)."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()  # type: ignore[attr-defined]  # an lru_cache
+    get_hashers_by_algorithm.cache_clear()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_request_at_a_time_live_server() -> None:
+    """The test database on SQLite is in memory, and Django hands the live server the test's
+    own connection; its threaded server then runs the browser's parallel requests (the
+    cockpit's charts load together) on that one connection at once, which hung a CI run for
+    an hour. The browser tests' server answers one request at a time (and closes each
+    connection, as Django's server does when it is not threaded)."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(WSGIServer):
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            # The override is applied by LiveServerThread.run to the thread that serves.
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = OneRequestAtATime  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)
@@ -30,20 +88,21 @@ def _immediate_tasks(settings: Any) -> None:
 @pytest.fixture(autouse=True)
 def _chain_tree(request: Any) -> None:
     """Tests that truncate tables (transactional and browser tests) also remove the chain
-    tree that migration 0002 loads; put it back for every test that uses the database."""
+    tree that the chain app's migrations load; put it back for every test that uses the
+    database."""
     if request.node.get_closest_marker("django_db") is None:
         return
-    from yiqiao.registry.chain import ensure_chain_tree
+    from yiqiao.chain.services.tree import chain_tree_ensure
 
-    ensure_chain_tree()
+    chain_tree_ensure()
 
 
 @pytest.fixture
 def regions(db: Any) -> dict[str, Any]:
-    from yiqiao.registry.chain import ensure_chain_tree
+    from yiqiao.chain.services.tree import chain_tree_ensure
     from yiqiao.registry.models import Region
 
-    ensure_chain_tree()
+    chain_tree_ensure()
 
     province = Region.objects.create(code="tp", name="天府省", kind=Region.Kind.PROVINCE)
     city = Region.objects.create(

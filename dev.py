@@ -4,7 +4,13 @@
     python3 dev.py demo     # venv + install + demo district on SQLite, served on :8000
     python3 dev.py test     # venv + dev install + lint, types, migrations check, tests on
                             # SQLite and PostgreSQL, browser tests (Debian's Chromium)
+    python3 dev.py test --fast   # the fast tier: engines and unit tests (no database,
+                                 # browser or slow tests), for the edit-test loop
 
+    python3 dev.py lock     # after changing dependencies in pyproject.toml: regenerate
+                            # requirements.lock and requirements-dev.lock (hashes, via uv)
+
+Installs come only from the lock files (pinned, with hashes), with pip as Python ships it.
 Options after the command are passed on: `python3 dev.py demo --port 8001 --scale 10000`,
 `python3 dev.py test -k organisation` (pytest arguments; skips lint and types).
 """
@@ -33,25 +39,76 @@ def say(text: str) -> None:
 
 
 def run(cmd: list[str], **kwargs: object) -> None:
-    result = subprocess.run(cmd, cwd=ROOT, **kwargs)  # type: ignore[call-overload]
+    kwargs.setdefault("cwd", ROOT)
+    result = subprocess.run(cmd, **kwargs)  # type: ignore[call-overload]
     if result.returncode != 0:
         raise SystemExit(f"failed ({result.returncode}): {' '.join(map(str, cmd))}")
 
 
+LOCKS = {"": ROOT / "requirements.lock", "dev": ROOT / "requirements-dev.lock"}
+
+
 def ensure_venv(extras: str) -> None:
-    """Create .venv and install the project; re-install only when pyproject.toml changed."""
+    """Create .venv and install exactly what the lock file pins (with hashes), then YiQiao.
+
+    pip is used as Python ships it (no upgrade), so a fresh machine installs what CI tested.
+    Re-installs only when the lock file or pyproject.toml changed.
+    """
     if not PY.exists():
         say("creating virtual environment .venv")
         run([sys.executable, "-m", "venv", str(VENV)])
-        run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    lock = LOCKS[extras]
     stamp = VENV / f".installed-{extras or 'base'}"
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256(lock.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
-    say(f"installing yiqiao{'[' + extras + ']' if extras else ''} (editable)")
-    target = f".[{extras}]" if extras else "."
-    run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target])
+    say(f"installing the pinned dependencies from {lock.name}")
+    pip = [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    run([*pip, "--require-hashes", "-r", str(lock)])
+    say("installing yiqiao (editable, without resolving dependencies again)")
+    run([*pip, "--no-deps", "-e", "."])
     stamp.write_text(digest)
+
+
+def check_install() -> None:
+    """Install the runtime lock and the package (not editable) into a fresh virtual environment,
+    then import every declared dependency and every YiQiao module: the install a deployment makes."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="yiqiao-install-") as tmp:
+        # Build from a copy holding only the files a clone would have (tracked, or new and not
+        # ignored): a stale build/ folder in the work tree would otherwise ship deleted modules.
+        source = Path(tmp) / "source"
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        for name in filter(None, listed.split("\0")):
+            if (ROOT / name).is_file():
+                (source / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / name, source / name)
+        venv = Path(tmp) / "venv"
+        run([sys.executable, "-m", "venv", str(venv)])
+        py = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+        pip = [str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        run([*pip, "--require-hashes", "-r", str(LOCKS[""])])
+        run([*pip, "--no-deps", str(source)])
+        env = {**os.environ, "YIQIAO_DATA_DIR": str(Path(tmp) / "var")}
+        env.pop("DATABASE_URL", None)
+        run([str(py), str(ROOT / "tools" / "check_imports.py")], env=env, cwd=tmp)
+
+
+def lock() -> None:
+    """Regenerate both lock files from pyproject.toml (needs the dev install, which carries uv)."""
+    ensure_venv("dev")
+    uv = str(BIN / "uv")
+    common = ["pip", "compile", "pyproject.toml", "--generate-hashes", "--universal"]
+    common += ["--python-version", "3.11", "--quiet"]
+    run([uv, *common, "--extra", "dev", "-o", "requirements-dev.lock"])
+    run([uv, *common, "-c", "requirements-dev.lock", "-o", "requirements.lock"])
+    say("lock files written; run `python3 dev.py test` before committing them")
 
 
 def port_open(host: str, port: int) -> bool:
@@ -100,11 +157,13 @@ def test(args: list[str]) -> None:
     if args:  # focused run: just pytest with the given arguments, on SQLite
         run([*pytest, *args], env=env)
         return
+    say("a fresh install from requirements.lock imports every dependency")
+    check_install()
     say("ruff (lint and format)")
     run([str(BIN / "ruff"), "check", "."])
     run([str(BIN / "ruff"), "format", "--check", "."])
     say("mypy")
-    run([str(BIN / "mypy"), "yiqiao", "bench"], env=env)
+    run([str(BIN / "mypy"), "yiqiao", "bench", "tools"], env=env)
     say("migrations are up to date")
     run([str(BIN / "yiqiao"), "makemigrations", "--check", "--dry-run"], env=env)
     say("deployment settings check")
@@ -133,9 +192,12 @@ def test(args: list[str]) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test"}:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test", "lock"}:
         print(__doc__)
         raise SystemExit(2)
+    if sys.argv[1] == "lock":
+        lock()
+        return
     {"demo": demo, "test": test}[sys.argv[1]](sys.argv[2:])
 
 

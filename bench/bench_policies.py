@@ -1,11 +1,15 @@
 """Benchmark: batch policy screening over a synthetic register, and single-enterprise explain.
 
-    python bench/bench_policies.py --enterprises 1000000 --policies 1000 --seed 1
+    yiqiao bench policies --enterprises 1000000 --policies 1000 --seed 1
+    yiqiao bench policies --enterprises 1000000 --policies 1000 --end-to-end
 
-Generates a seeded synthetic register (all fields of the library's dictionary, with missing
-values) and ``--policies`` variants of the library's policies (same families; thresholds and
-amounts scaled), screens them, and prints one JSON object as the last line. ``cpu_seconds`` and
-``wall_seconds`` cover the screening only; data generation is reported separately.
+Generates a seeded synthetic register (every field of the dictionary, with missing values and
+list-valued facts: certificates, drug approvals, trials, products, awards received) and
+``--policies`` variants of the demo and starter libraries' policies (same families; thresholds
+and amounts scaled), screens them, and prints one JSON object as the last line.
+``cpu_seconds`` and ``wall_seconds`` cover the screening only; data generation is reported
+separately. ``--end-to-end`` (see bench/bench_policies_e2e.py) also writes the register to a
+SQLite database, builds the snapshot from it and writes the results back, timing each step.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from yiqiao.policies.engine import (  # noqa: E402
     synthetic_policies,
     synthetic_snapshot,
 )
-from yiqiao.policies.engine.synthetic import profiles_from_snapshot  # noqa: E402
+from yiqiao.policies.engine.synthetic import named_codes, profiles_from_snapshot  # noqa: E402
 
 LIBRARY = ROOT / "yiqiao" / "policies" / "library"
 
@@ -72,11 +76,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--jitter", action="store_true", help="non-round thresholds: no shared atoms or trees"
     )
+    parser.add_argument(
+        "--end-to-end", action="store_true", help="also time the database snapshot and write-back"
+    )
+    parser.add_argument(
+        "--fact-share",
+        type=float,
+        default=0.1,
+        help="--end-to-end: share of enterprises holding each fact field",
+    )
+    parser.add_argument("--database", help="--end-to-end: keep the SQLite database at this path")
     args = parser.parse_args(argv)
+    if args.end_to_end:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from bench_policies_e2e import run as run_end_to_end
 
-    fields, library = load_library(LIBRARY)
+        return run_end_to_end(args)
+
+    fields, demo = load_library(LIBRARY)
+    _, starter = load_library(LIBRARY / "starter")
+    library = demo + starter
     wall0, cpu0 = time.perf_counter(), time.process_time()
-    snapshot = synthetic_snapshot(fields, args.enterprises, args.seed, args.on, args.fact_missing)
+    snapshot = synthetic_snapshot(
+        fields, args.enterprises, args.seed, args.on, args.fact_missing,
+        award_policies=[p.id for p in library], str_codes=named_codes(library),
+    )  # fmt: skip
     policies = synthetic_policies(library, args.policies, args.seed, jitter=args.jitter)
     data_cpu, data_wall = time.process_time() - cpu0, time.perf_counter() - wall0
 
@@ -95,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         "distinct_atoms": result.distinct_atoms,
         "atom_uses": result.atom_requests,
         "distinct_condition_trees": result.distinct_trees,
+        "list_items": {name: table.size for name, table in snapshot.lists.items()},
         "quick_apply_pairs": quick_rows,
         "quick_apply_long_form_cpu_seconds": round(quick_cpu, 3),
         "near_miss_pairs": sum(p.near_misses for p in result.policies),
@@ -113,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         "eligible_pairs": int(result.award_enterprise.size),
         "total_amount": round(result.total_amount, 2),
         "cpu_seconds": round(cpu, 3),
+        "distinct_condition_trees": result.distinct_trees,
+        "list_items": sum(table.size for table in snapshot.lists.values()),
         "wall_seconds": round(wall, 3),
         "peak_rss_mb": round(peak_mb, 1),
         "explain_80_cpu_ms": timing["explain_80_cpu_ms"],

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not from a CDN
     "django_tasks",
     "django_tasks_db",
     "yiqiao.core",
@@ -123,6 +124,12 @@ INSTALLED_APPS = [
     "yiqiao.projects",
     "yiqiao.intel",
     "yiqiao.events",
+    "yiqiao.chain",
+    "yiqiao.capital",
+    "yiqiao.cultivation",
+    "yiqiao.history",
+    "yiqiao.dashboard",
+    "yiqiao.demo",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +173,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Login protection: this many failed sign-ins within the window lock the account, or the address.
+YIQIAO_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("YIQIAO_LOGIN_FAILURES_PER_ACCOUNT", 5))
+YIQIAO_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("YIQIAO_LOGIN_FAILURES_PER_ADDRESS", 20))
+YIQIAO_LOGIN_LOCK_MINUTES = int(os.environ.get("YIQIAO_LOGIN_LOCK_MINUTES", 15))
+# Demo accounts get a random password each (printed once); set this to give them all one.
+YIQIAO_DEMO_PASSWORD = os.environ.get("YIQIAO_DEMO_PASSWORD", "")
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -192,10 +205,22 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Uploads: imports are parsed in memory; anything larger is refused with a message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Which policy library `policies_sync` loads: "demo" (the fictional library of the demo
+# district), "starter" (real clauses restated from published documents) or a folder path.
+YIQIAO_POLICY_LIBRARY = os.environ.get("YIQIAO_POLICY_LIBRARY", "demo")
 YIQIAO_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 YIQIAO_IMPORT_MAX_ROWS = 200_000
+# Bounds on the work one upload may cause (see core.tabular.TableLimits).
+YIQIAO_IMPORT_MAX_COLUMNS = int(os.environ.get("YIQIAO_IMPORT_MAX_COLUMNS", 200))
+YIQIAO_IMPORT_MAX_CELLS = int(os.environ.get("YIQIAO_IMPORT_MAX_CELLS", 2_000_000))
+YIQIAO_IMPORT_MAX_SECONDS = float(os.environ.get("YIQIAO_IMPORT_MAX_SECONDS", 120))
+YIQIAO_IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `yiqiao worker` renews its heartbeat this often; a running task whose worker has been silent
+# for the stale time is requeued by the other workers (core.task_recovery).
+YIQIAO_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("YIQIAO_WORKER_HEARTBEAT_SECONDS", 10))
+YIQIAO_WORKER_STALE_SECONDS = float(os.environ.get("YIQIAO_WORKER_STALE_SECONDS", 60))
 
 # News intelligence: largest article accepted, and whether the organisation-name model runs.
 YIQIAO_INTEL_MAX_BYTES = int(os.environ.get("YIQIAO_INTEL_MAX_BYTES", 2 * 1024 * 1024))

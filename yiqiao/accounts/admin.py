@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from .forms import LoginForm
 from .models import OrgUnit, User
 
 
@@ -19,3 +21,10 @@ class UserAdmin(DjangoUserAdmin):
         ("医桥", {"fields": ("display_name", "org_unit", "role", "organisation")}),
     )
     raw_id_fields = ["organisation"]
+
+
+class AdminLoginForm(LoginForm, AdminAuthenticationForm):
+    """The admin's sign-in counts failures and locks like the site's own."""
+
+
+admin.site.login_form = AdminLoginForm

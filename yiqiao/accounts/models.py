@@ -6,8 +6,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yiqiao.core.models import Model
 
-class OrgUnit(models.Model):
+
+class OrgUnit(Model):
     """A unit that owns records and whose staff share a scope: a bureau, a park committee, a platform.
 
     `region` is the scope: staff of the unit see records registered in that region or below it.
@@ -42,8 +44,11 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("管理员")
     OFFICER = "officer", _("业务人员")
     VIEWER = "viewer", _("只读")
+    # Read-only across the unit's scope, like a viewer, but opens on the cockpit (issue 18).
+    LEADER = "leader", _("领导")
     ENTERPRISE = "enterprise", _("企业用户")
     PLATFORM = "platform", _("平台运营方")
+    INVESTOR = "investor", _("投资机构用户")
 
 
 class User(AbstractUser):
@@ -65,7 +70,7 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="users",
-        help_text=_("企业用户和平台运营方所代表的机构"),
+        help_text=_("企业用户、平台运营方和投资机构用户所代表的机构"),
     )
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
 
@@ -78,7 +83,11 @@ class User(AbstractUser):
 
     @property
     def is_staff_role(self) -> bool:
-        return self.role in {Role.ADMIN, Role.OFFICER, Role.VIEWER}
+        return self.role in {Role.ADMIN, Role.OFFICER, Role.VIEWER, Role.LEADER}
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == Role.LEADER
 
     @property
     def can_view_confidential(self) -> bool:
@@ -92,3 +101,21 @@ class User(AbstractUser):
     @property
     def can_read_audit(self) -> bool:
         return self.is_superuser or self.role == Role.ADMIN
+
+
+class LoginFailure(Model):
+    """One failed sign-in: the account name tried and the address it came from.
+
+    Counted by `services.logins` to lock an account or an address after repeated failures.
+    """
+
+    username = models.CharField(_("用户名"), max_length=150, db_index=True)
+    address = models.CharField(_("来源地址"), max_length=45, db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.address}"

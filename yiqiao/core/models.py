@@ -1,4 +1,4 @@
-"""Shared base model and the audit trail."""
+"""Shared base models (Model, TimeStampedModel, Owned) and the audit trail."""
 
 from __future__ import annotations
 
@@ -8,8 +8,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .access import RestrictedManager
 
-class TimeStampedModel(models.Model):
+
+class Model(models.Model):
+    """Base of every YiQiao model: its manager scopes with `objects.restrict(user, action)`."""
+
+    objects = RestrictedManager()
+
+    class Meta:
+        abstract = True
+
+
+class TimeStampedModel(Model):
     """Creation and update times plus a row version for optimistic concurrency."""
 
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -20,7 +31,42 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class AuditEvent(models.Model):
+class Owned(Model):
+    """A record with a responsible person (负责人) and a responsible org unit (负责单元).
+
+    The unit decides whose staff reach the record besides those of its region; the person is
+    who follows it up. Services default both to the user who creates the record.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    owner_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("负责单元"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def set_default_owner(self, by: Any) -> None:
+        """Owner and owner unit default to the acting user and the user's unit."""
+        if getattr(self, "owner_unit_id", None) is None and getattr(by, "org_unit_id", None):
+            self.owner_unit_id = by.org_unit_id
+        if getattr(self, "owner_id", None) is None and getattr(by, "pk", None):
+            self.owner_id = by.pk
+
+
+class AuditEvent(Model):
     """One write to a record: who, when, what, and the fields before and after."""
 
     class Action(models.TextChoices):
@@ -65,7 +111,7 @@ class AuditEvent(models.Model):
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 
-class ImportJob(models.Model):
+class ImportJob(Model):
     """An uploaded file going through validate → (user decides) → apply, with progress.
 
     The file is kept until the job is applied or discarded so the validated plan and the rows
@@ -119,3 +165,22 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.VALIDATING, self.Status.APPLYING}
+
+
+class WorkerHeartbeat(Model):
+    """A task worker's sign of life, renewed every few seconds by `yiqiao worker`.
+
+    A task still marked running whose worker has stopped renewing is orphaned: the worker
+    died (killed, out of memory, machine lost). `core.task_recovery` requeues it or, after
+    repeated deaths, fails it visibly.
+    """
+
+    worker_id = models.CharField(_("工作进程"), max_length=64, unique=True)
+    seen_at = models.DateTimeField(_("最近心跳"), db_index=True)
+
+    class Meta:
+        verbose_name = _("任务进程心跳")
+        verbose_name_plural = _("任务进程心跳")
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -42,3 +42,23 @@ def organisation_panels(request: Any, organisation: Any) -> list[SafeString]:
         if html:
             rendered.append(mark_safe(html))  # noqa: S308 - produced by render_to_string
     return rendered
+
+
+_PAGE_PANELS: dict[str, dict[str, Panel]] = {}
+
+
+def register_page_panel(
+    page: str, key: str, render: Callable[[Any, Any], str], *, order: int = 50
+) -> None:
+    """A panel on another app's list page (e.g. page "services": the bookings of the services
+    listed, added by the projects app). The callable receives (request, None)."""
+    _PAGE_PANELS.setdefault(page, {})[key] = Panel(key, render, order)
+
+
+def page_panels(page: str, request: Any) -> list[SafeString]:
+    rendered = []
+    for panel in sorted(_PAGE_PANELS.get(page, {}).values(), key=lambda p: (p.order, p.key)):
+        html = panel.render(request, None)
+        if html:
+            rendered.append(mark_safe(html))  # noqa: S308 - produced by render_to_string
+    return rendered

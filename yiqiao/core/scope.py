@@ -1,14 +1,19 @@
-"""Who may see what: the region scope of a user. Every query module scopes through here."""
+"""Who may see what: the scope of a user, computed once per request.
+
+`core` knows nothing of regions or org units: the app that owns them registers a
+`ScopeResolver` (see `yiqiao.accounts.scoping`, registered in its AppConfig.ready). Core keeps
+the `Scope` value every access rule reads, and the masking helpers.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AnonymousUser
-
 if TYPE_CHECKING:
-    from yiqiao.accounts.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -16,7 +21,9 @@ class Scope:
     """The regions a user's org unit covers, and the organisation an outside user represents.
 
     `everything` is for superusers; `region_ids` is the unit's region and all regions below it;
-    `organisation_id` is set for enterprise users and platform operators.
+    `organisation_id` is set for enterprise users and platform operators;
+    `can_edit` and `is_admin` come from the role; `is_investor` marks a user who represents an
+    investor (it reads the deal flow published to investors in its portal's region).
     """
 
     everything: bool
@@ -24,6 +31,10 @@ class Scope:
     unit_id: int | None
     organisation_id: int | None
     is_staff_role: bool
+    can_edit: bool = False
+    is_admin: bool = False
+    user_id: int | None = None
+    is_investor: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -32,44 +43,33 @@ class Scope:
 
 EMPTY = Scope(False, frozenset(), None, None, False)
 
+ScopeResolver = Callable[["AbstractBaseUser"], Scope]
+_resolver: list[ScopeResolver] = []
 
-def user_scope(user: User | AnonymousUser) -> Scope:
-    """Compute (once per request, cached on the user object) what the user may reach."""
-    if not getattr(user, "is_authenticated", False):
+
+def set_scope_resolver(resolver: ScopeResolver) -> None:
+    """Install the function that computes a signed-in user's scope (one per project)."""
+    _resolver[:] = [resolver]
+
+
+def user_scope(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
+    """What the user may reach; cached on the user object for the rest of the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
         return EMPTY
-    cached = getattr(user, "_yiqiao_scope", None)
+    cached: Scope | None = getattr(user, "_yiqiao_scope", None)
     if cached is not None:
         return cached
-    from yiqiao.registry.models import Region
-
-    assert not isinstance(user, AnonymousUser)
-    if user.is_superuser:
-        scope = Scope(True, frozenset(), None, None, True)
-    else:
-        from django.db.models import Subquery
-
-        from yiqiao.accounts.models import OrgUnit
-
-        region_ids: frozenset[int] = frozenset()
-        unit = None
-        if user.org_unit_id is not None:
-            # One query for the unit's whole region subtree; the unit row itself is not needed.
-            root_path = OrgUnit.objects.filter(pk=user.org_unit_id).values("region__path")[:1]
-            region_ids = frozenset(
-                Region.objects.filter(path__startswith=Subquery(root_path)).values_list(
-                    "id", flat=True
-                )
-            )
-            unit = user.org_unit_id
-        scope = Scope(
-            everything=False,
-            region_ids=region_ids,
-            unit_id=unit,
-            organisation_id=user.organisation_id if not user.is_staff_role else None,
-            is_staff_role=user.is_staff_role,
-        )
-    user._yiqiao_scope = scope  # type: ignore[attr-defined]
+    if not _resolver:
+        raise RuntimeError("no scope resolver installed (is yiqiao.accounts in INSTALLED_APPS?)")
+    scope = _resolver[0](user)  # type: ignore[arg-type]  # authenticated: not anonymous
+    user._yiqiao_scope = scope  # type: ignore[union-attr]
     return scope
+
+
+def forget_scope(user: object) -> None:
+    """Drop the cached scope (after a user's unit or role changed within one request)."""
+    if hasattr(user, "_yiqiao_scope"):
+        del user._yiqiao_scope
 
 
 def mask_phone(phone: str) -> str:

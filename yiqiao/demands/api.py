@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, TypeAlias
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -12,9 +12,12 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from yiqiao.core.access import VIEW
+from yiqiao.core.apischema import choices_schema, page_field
 from yiqiao.registry.queries import access_organisation
 
-from . import matching, queries, services, workflow
+from . import queries, services, suggestions
+from .engine import workflow
 from .models import (
     Category,
     Channel,
@@ -23,7 +26,6 @@ from .models import (
     FundingStage,
     Reminder,
     RoutingRule,
-    SlaPolicy,
 )
 
 router = Router(tags=["demands 企业需求"])
@@ -36,7 +38,7 @@ class DemandFilterIn(Schema):
     time_status: str = ""
     unit: str = ""
     organisation: int | None = None
-    page: int = Field(1, ge=1)
+    page: int = page_field()
     per_page: int = Field(25, ge=1, le=200)
 
 
@@ -56,6 +58,8 @@ class DemandOut(Schema):
     time_status: str = ""
     area_min_m2: Decimal | None
     area_max_m2: Decimal | None
+    rent_max_yuan_per_m2_month: Decimal | None = None
+    cleanroom_iso: int | None = None
     budget_yuan: Decimal | None
     funding_amount_yuan: Decimal | None
     funding_stage: str
@@ -85,6 +89,8 @@ class DemandIn(Schema):
     channel: str = Channel.PORTAL
     area_min_m2: Decimal | None = None
     area_max_m2: Decimal | None = None
+    rent_max_yuan_per_m2_month: Decimal | None = Field(None, description="租金上限（元/㎡·月）")
+    cleanroom_iso: int | None = Field(None, ge=5, le=9, description="洁净等级（ISO 5–9，不低于）")
     budget_yuan: Decimal | None = None
     funding_amount_yuan: Decimal | None = None
     funding_stage: FundingStage | None = None
@@ -123,8 +129,11 @@ class NoteIn(VersionIn):
     note: str = ""
 
 
-class ConvertIn(VersionIn):
-    kind: Conversion.Kind
+ConversionKind: TypeAlias = Annotated[Conversion.Kind, choices_schema(Conversion.Kind)]
+
+
+class DemandConvertIn(VersionIn):
+    kind: ConversionKind
     on: dt.date | None = None
     amount_yuan: Decimal | None = Field(None, ge=0)
     response_id: int | None = None
@@ -148,18 +157,56 @@ class ResponseOut(Schema):
     created_at: dt.datetime
 
 
+class CheckOut(Schema):
+    name: str = Field(..., description="RESOURCES.md 属性名，如 space.available_area_m2")
+    label: str = Field(..., description="要求（中文）")
+    status: str = Field(..., description="met 满足 / unmet 不满足 / unknown 待核实")
+    mark: str = Field(..., description="✓ / ✗ / ?")
+    value: str = Field(..., description="该资源登记的值")
+    preference: bool
+
+
 class SuggestionOut(Schema):
     key: str
     kind: str
     title: str
-    score: float
+    checks: list[CheckOut]
+    to_verify: bool
     reasons: list[str]
     is_accepted: bool
 
 
+class RequirementOut(Schema):
+    name: str
+    label: str
+    text: str = Field(..., description="读出该要求的原文（表单填写的为空）")
+    from_form: bool
+    preference: bool
+
+
+class UnreadOut(Schema):
+    text: str
+    reason: str
+
+
 class SuggestionsOut(Schema):
     notes: list[str]
+    requirements: list[RequirementOut]
+    unread: list[UnreadOut]
     results: list[SuggestionOut]
+
+
+class UnderstandIn(Schema):
+    text: str = Field("", max_length=100_000, description="需求描述原文（只读取前20000字）")
+    category: str = ""
+
+
+class UnderstandOut(Schema):
+    fields: dict[str, Any] = Field(..., description="可预填的表单字段")
+    requirements: list[RequirementOut]
+    unread: list[UnreadOut]
+    message: str
+    truncated: bool
 
 
 class TransitionOut(Schema):
@@ -268,6 +315,8 @@ def create_demand(request: HttpRequest, payload: DemandIn) -> Any:
             channel=payload.channel,
             area_min_m2=payload.area_min_m2,
             area_max_m2=payload.area_max_m2,
+            rent_max_yuan_per_m2_month=payload.rent_max_yuan_per_m2_month,
+            cleanroom_iso=payload.cleanroom_iso,
             budget_yuan=payload.budget_yuan,
             funding_amount_yuan=payload.funding_amount_yuan,
             funding_stage=payload.funding_stage or "",
@@ -293,8 +342,28 @@ def get_demand(request: HttpRequest, demand_id: int) -> Any:
 )
 def get_suggestions(request: HttpRequest, demand_id: int, limit: int = 10) -> Any:
     demand = queries.access_demand(request.user, demand_id, for_edit=True)
-    result = matching.suggest(demand, limit=max(1, min(limit, 50)))
-    return {"notes": result.notes, "results": [s.__dict__ for s in result.suggestions]}
+    result = suggestions.suggest(demand, limit=max(1, min(limit, 50)))
+    return {
+        "notes": result.notes,
+        "requirements": result.requirements,
+        "unread": result.unread,
+        "results": [{**s.__dict__, "to_verify": s.to_verify} for s in result.suggestions],
+    }
+
+
+@router.post(
+    "/understand",
+    response=UnderstandOut,
+    summary="读取需求描述（表单预填）",
+    url_name="understand_need",
+)
+def understand_need(request: HttpRequest, payload: UnderstandIn) -> Any:
+    """What the need text states, as the intake form's fields, the requirements read (with the
+    words they came from) and what could not be read (with the reason). Reads nothing stored."""
+    from .matching import read_for_intake
+
+    category = payload.category if payload.category in Category.values else None
+    return read_for_intake(payload.text, category)
 
 
 def _handle(request: HttpRequest, demand_id: int, action: Any) -> Any:
@@ -380,7 +449,7 @@ def respond_demand(request: HttpRequest, demand_id: int, payload: RespondIn) -> 
 )
 def accept_suggestion(request: HttpRequest, demand_id: int, payload: AcceptMatchIn) -> Any:
     def run(d: Demand) -> None:
-        suggestion = matching.find_suggestion(d, payload.key)
+        suggestion = suggestions.find_suggestion(d, payload.key)
         if suggestion is None:
             raise ValidationError("该推荐已不在当前推荐列表中")
         services.demand_respond(
@@ -408,7 +477,7 @@ def resolve_demand(request: HttpRequest, demand_id: int, payload: NoteIn) -> Any
 
 
 @router.post("/demands/{demand_id}/convert", response=DemandDetailOut, summary="登记转化")
-def convert_demand(request: HttpRequest, demand_id: int, payload: ConvertIn) -> Any:
+def convert_demand(request: HttpRequest, demand_id: int, payload: DemandConvertIn) -> Any:
     def run(d: Demand) -> None:
         response = None
         if payload.response_id is not None:
@@ -516,12 +585,12 @@ class SlaOut(Schema):
 
 @router.get("/routing-rules", response=list[RoutingRuleOut], summary="分派规则")
 def list_routing_rules(request: HttpRequest) -> Any:
-    return list(RoutingRule.objects.select_related("region", "unit"))
+    return list(RoutingRule.objects.restrict(request.user, VIEW).select_related("region", "unit"))
 
 
 @router.post("/routing-rules", response={201: RoutingRuleOut}, summary="设置分派规则（管理员）")
 def save_routing_rule(request: HttpRequest, payload: RoutingRuleIn) -> Any:
-    from .routing import routing_rule_save
+    from .services.routing import routing_rule_save
 
     try:
         rule = routing_rule_save(
@@ -540,24 +609,17 @@ def save_routing_rule(request: HttpRequest, payload: RoutingRuleIn) -> Any:
 
 @router.get("/sla-policies", response=list[SlaOut], summary="办理时限（工作日）")
 def list_sla_policies(request: HttpRequest) -> Any:
-    saved = {s.category: s for s in SlaPolicy.objects.all()}
+    from .services.routing import sla_rows_for
+
     return [
-        {
-            "category": value,
-            "accept_days": saved[value].accept_days
-            if value in saved
-            else services.DEFAULT_ACCEPT_DAYS,
-            "respond_days": saved[value].respond_days
-            if value in saved
-            else services.DEFAULT_RESPOND_DAYS,
-        }
-        for value in Category.values
+        {"category": category, "accept_days": accept, "respond_days": respond}
+        for category, accept, respond in sla_rows_for(request.user)
     ]
 
 
 @router.post("/sla-policies", response=SlaOut, summary="设置办理时限（管理员）")
 def save_sla_policy(request: HttpRequest, payload: SlaOut) -> Any:
-    from .routing import sla_policy_save
+    from .services.routing import sla_policy_save
 
     try:
         return sla_policy_save(

@@ -10,6 +10,7 @@ class DemandsConfig(AppConfig):
     def ready(self) -> None:
         from yiqiao.core.panels import register_organisation_panel
 
+        from . import access  # noqa: F401  (registers the access rules)
         from .views import organisation_panel
 
         register_organisation_panel("demands", organisation_panel, order=20)

@@ -7,9 +7,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yiqiao.core.widgets import DateInput, use_picker
 from yiqiao.registry.models import ChainNode, Organisation
 
-from .models import TEXT_MAX_CHARS, TITLE_MAX_CHARS, Category, Channel, Conversion, FundingStage
+from .models import (
+    NEED_TEXT_MAX_CHARS,
+    TEXT_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    Category,
+    Channel,
+    CleanroomClass,
+    Conversion,
+    FundingStage,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -44,16 +54,34 @@ class DemandForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=TITLE_MAX_CHARS, required=False)
     text = forms.CharField(
         label=_("需求描述"),
-        widget=forms.Textarea(attrs={"rows": 6, "maxlength": TEXT_MAX_CHARS}),
-        help_text=_("请写明需要什么、规模、时间要求等，最多4000字"),
-        max_length=TEXT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": NEED_TEXT_MAX_CHARS}),
+        help_text=_(
+            "请写明需要什么、规模、时间要求等，最多20000字；填写时会自动读出面积、租金、洁净等级等，"
+            "可在下方修改"
+        ),
+        max_length=NEED_TEXT_MAX_CHARS,
         error_messages={
             "required": _("需求描述不能为空，请写明需要什么"),
-            "max_length": _("需求描述过长，请控制在4000字以内"),
+            "max_length": _("需求描述过长，请控制在20000字以内"),
         },
     )
     area_min_m2 = forms.DecimalField(label=_("面积下限（㎡）"), required=False, min_value=0)
     area_max_m2 = forms.DecimalField(label=_("面积上限（㎡）"), required=False, min_value=0)
+    rent_max_yuan_per_m2_month = forms.DecimalField(
+        label=_("租金上限（元/㎡·月）"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("按天计的租金乘以30"),
+    )
+    cleanroom_iso = forms.TypedChoiceField(
+        label=_("洁净等级（不低于）"),
+        choices=[("", "—")] + list(CleanroomClass.choices),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     budget_yuan = forms.DecimalField(label=_("预算（元）"), required=False, min_value=0)
     funding_amount_yuan = forms.DecimalField(label=_("融资金额（元）"), required=False, min_value=0)
     funding_stage = forms.ChoiceField(
@@ -65,14 +93,12 @@ class DemandForm(forms.Form):
         required=False,
         to_field_name="code",
     )
-    deadline = forms.DateField(
-        label=_("期望解决日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = forms.DateField(label=_("期望解决日期"), required=False, widget=DateInput())
     attachments = MultipleFileField(
         label=_("附件"), required=False, help_text=_("PDF、图片或Office文档，单个不超过10MB")
     )
 
-    def __init__(self, *args: Any, organisations: Any = None, fixed: Any = None, **kw: Any):
+    def __init__(self, *args: Any, user: Any = None, fixed: Any = None, **kw: Any):
         super().__init__(*args, **kw)
         self.fixed = fixed
         if fixed is not None:
@@ -80,9 +106,8 @@ class DemandForm(forms.Form):
             del self.fields["channel"]
         else:
             field = self.fields["organisation"]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = organisations
             field.required = True
+            use_picker(field, "organisations", user, active="1")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -101,9 +126,7 @@ class RespondForm(forms.Form):
 class ConvertForm(forms.Form):
     kind = forms.ChoiceField(label=_("转化类型"), choices=Conversion.Kind.choices)
     amount_yuan = forms.DecimalField(label=_("金额（元）"), required=False, min_value=0)
-    on = forms.DateField(
-        label=_("转化日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = forms.DateField(label=_("转化日期"), required=False, widget=DateInput())
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
 
@@ -123,9 +146,7 @@ class FollowUpForm(forms.Form):
             (1, "1 非常不满意"),
         ],
     )
-    on = forms.DateField(
-        label=_("回访日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = forms.DateField(label=_("回访日期"), required=False, widget=DateInput())
     note = forms.CharField(
         label=_("回访记录"),
         max_length=500,

@@ -1,372 +1,206 @@
-"""Matching integration: register rows → engine resources → suggestions on a demand.
+"""Matching needs to a district's resources over the one resource model (issue 13).
 
-The engine (``demands.engine``) is pure; this module loads its input from the database, keeps
-one built index per process and per region (rebuilt when a cheap data version changes), and
-asks the policy side for eligibility. Policies come from the policies app's published records
-when that app provides them, else from the bundled policy library files; eligibility comes from
-the policy engine with the policies app's profile builder when present. Anything missing
-degrades to "not assessed" with a stated reason, never to an error.
+``catalogue_for(root, as_of)`` loads every resource the district can offer as a
+``Candidate`` with its RESOURCES.md attributes (spaces located in the district, platform
+services, investor profiles, partner organisations, published policies), cached per district
+and data version. ``match_need(text, category, …)`` parses the need
+(``engine.understand``), ranks requirement by requirement (``engine.rank``) and returns what
+``yiqiao demands match`` prints and the need page shows: the requirements with the words they
+were read from, and per result each requirement met ✓ / unmet ✗ / unknown ? with the record's
+value, never a raw score.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Max
-from django.utils import timezone
 
-from yiqiao.registry.models import ChainNode, InvestorProfile, Organisation, Region, Service, Space
-
-from .engine import (
-    ChainGraph,
-    EngineInputError,
-    InvestorAttributes,
-    Match,
-    MatchIndex,
-    Need,
-    OrganisationAttributes,
-    PolicyAttributes,
-    PolicyEligibility,
-    Resource,
-    ServiceAttributes,
-    SpaceAttributes,
+from yiqiao.policies.models import Policy
+from yiqiao.registry.attributes import (
+    investor_attributes,
+    organisation_attributes,
+    service_attributes,
+    space_attributes,
 )
-from .models import Demand
+from yiqiao.registry.models import InvestorProfile, Organisation, Region, Service, Space
+from yiqiao.vocab import ATTRIBUTES, UNIT_LABELS, VOCABULARIES
+from yiqiao.vocab.units import iso_label
 
-PARTNER_KINDS = ("enterprise", "university", "hospital", "institute", "platform", "incubator")
-SPACE_KIND = {"building": "building", "plant": "plant", "land": "land", "lab": "lab"}
-STAGE_MAP = {
-    "seed": "seed",
-    "angel": "angel",
-    "a": "a",
-    "b": "b",
-    "c": "c",
-    "pre_ipo": "pre_ipo",
-    "growth": "growth",
-    "pre_a": "pre_a",
-    "d": "d",
+from .engine import lexicon
+from .engine.rank import Candidate, Ranked, Relevance, rank
+from .engine.understand import ParsedNeed, Requirement, understand
+
+#: Organisation kinds offered as partners (investors are offered through their profiles).
+PARTNER_KINDS = (
+    "enterprise",
+    "university",
+    "hospital",
+    "institute",
+    "platform",
+    "incubator",
+    "association",
+    "government",
+)
+#: The policy library's categories → POLICY_CATEGORY (when the policy's own words name none).
+POLICY_CATEGORY_OF_LABEL = {
+    "上市": "financing_support",
+    "金融支持": "financing_support",
+    "临床试验": "clinical",
+    "产品注册": "registration",
+    "注册证": "registration",
+    "人才": "talent",
+    "平台服务": "service_subsidy",
+    "成果转化": "tech_transfer",
+    "招商落地": "landing",
+    "研发创新": "rnd_subsidy",
+    "空间保障": "rent_subsidy",
+    "资质认定": "qualification",
+    "产业化": "capex_subsidy",
+    "企业成长": "qualification",
 }
-POLICY_LIBRARY = Path(__file__).resolve().parent.parent / "policies" / "library"
-KIND_LABEL = {
-    "policy": "政策",
-    "space": "载体",
-    "service": "平台服务",
-    "investor": "投资机构",
-    "organisation": "合作机构",
-}
 
 
-@dataclass(frozen=True)
-class PolicyEntry:
-    """A published policy the index knows: the engine object (if parsed) and its texts."""
-
-    id: str
-    title: str
-    summary: str
-    tags: tuple[str, ...]
-    max_amount_yuan: float | None
-    engine_policy: Any = None
-    url_pk: int | None = None
-
-
-@dataclass
-class Suggestion:
-    """One suggested resource for a demand, ready for the page and the API."""
-
-    key: str
-    kind: str
-    kind_label: str
-    title: str
-    score: float
-    reasons: list[str]
-    url: str = ""
-    is_accepted: bool = False
-
-
-@dataclass
-class SuggestionSet:
-    suggestions: list[Suggestion] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-# ---- loading resources --------------------------------------------------------------------
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _region_ids(root: Region | None) -> list[int] | None:
-    if root is None:
-        return None
-    return list(Region.objects.filter(path__startswith=root.path).values_list("id", flat=True))
-
-
-def space_resources(root: Region | None) -> list[Resource]:
-    """Spaces located in ``root``'s subtree (everything if None)."""
-    qs = Space.objects.select_related("park")
-    ids = _region_ids(root)
-    if ids is not None:
-        qs = qs.filter(park_id__in=ids)
-    out = []
-    for s in qs.order_by("id"):
-        grade = (s.gmp_grade or "")[:1].upper()
-        out.append(
-            Resource(
-                kind="space",
-                id=f"space:{s.pk}",
-                title=s.name,
-                text="。".join(
-                    x
-                    for x in (s.description, s.address, s.park.name, s.cleanroom_class, s.gmp_grade)
-                    if x
-                ),
-                tags=(s.get_kind_display(),),
-                attributes=SpaceAttributes(
-                    space_kind=SPACE_KIND.get(s.kind, "building"),  # type: ignore[arg-type]
-                    area_total_m2=float(s.total_area_m2),
-                    area_available_m2=float(s.available_area_m2),
-                    rent_per_m2_month=_float(s.rent_yuan_per_m2_month),
-                    gmp_grade=grade if grade in {"A", "B", "C", "D"} else None,  # type: ignore[arg-type]
-                    floor_load_kn_m2=s.floor_load_kg_m2 * 0.0098 if s.floor_load_kg_m2 else None,
-                    park_code=s.park.code,
-                    is_available=s.is_available,
-                ),
-            )
-        )
-    return out
-
-
-def service_resources() -> list[Resource]:
-    """Every platform service of an active provider."""
-    out = []
-    qs = Service.objects.select_related("provider").filter(provider__is_active=True)
-    for s in qs.order_by("id"):
-        out.append(
-            Resource(
-                kind="service",
-                id=f"service:{s.pk}",
-                title=s.name,
-                text="。".join(x for x in (s.description, s.provider.name, s.price_note) if x),
-                tags=(s.get_category_display(), s.provider.name),
-                attributes=ServiceAttributes(
-                    category=s.category,  # type: ignore[arg-type]
-                    lead_time_days=s.lead_time_days,
-                    capacity=s.capacity_per_month,
-                ),
-            )
-        )
-    return out
-
-
-def _chain_codes(org_ids: Iterable[int]) -> dict[int, list[str]]:
-    through = Organisation.chain_nodes.through
-    out: dict[int, list[str]] = {}
-    for org_id, code in through.objects.filter(organisation_id__in=list(org_ids)).values_list(
-        "organisation_id", "chainnode__code"
-    ):
-        out.setdefault(org_id, []).append(code)
-    return out
-
-
-def investor_resources() -> list[Resource]:
-    """Investors with a profile: stages, sectors, ticket size."""
-    profiles = list(
-        InvestorProfile.objects.select_related("organisation")
-        .filter(organisation__is_active=True)
-        .order_by("id")
+def policy_attributes(policy: Policy, *, as_of: dt.date) -> dict[str, Any]:
+    """A published policy's descriptive attributes, read from its category, title, summary and
+    tags with the need parser's word lists (the same words mean the same codes on both sides)."""
+    text = " ".join([policy.title, policy.summary, " ".join(policy.tags or [])]).lower()
+    version = policy.current_version
+    in_force = (
+        policy.status == Policy.Status.PUBLISHED
+        and version is not None
+        and version.effective_from <= as_of
+        and (version.effective_to is None or version.effective_to >= as_of)
     )
-    through = InvestorProfile.sectors.through
-    sectors: dict[int, list[str]] = {}
-    for profile_id, code in through.objects.filter(
-        investorprofile_id__in=[p.pk for p in profiles]
-    ).values_list("investorprofile_id", "chainnode__code"):
-        sectors.setdefault(profile_id, []).append(code)
-    out = []
-    for p in profiles:
-        org = p.organisation
-        out.append(
-            Resource(
-                kind="investor",
-                id=f"investor:{org.pk}",
-                title=org.name,
-                text="。".join(x for x in (org.description, p.region_preference) if x),
-                tags=tuple(org.aliases or ()),
-                attributes=InvestorAttributes(
-                    stages=tuple(STAGE_MAP[s] for s in p.stages if s in STAGE_MAP),  # type: ignore[misc]
-                    sectors=tuple(sectors.get(p.pk, ())),
-                    ticket_min_yuan=_float(p.ticket_min_yuan),
-                    ticket_max_yuan=_float(p.ticket_max_yuan),
-                ),
-            )
-        )
-    return out
+    categories = [c for c, _, _ in lexicon.find(lexicon.POLICY_CATEGORY, text)]
+    category = POLICY_CATEGORY_OF_LABEL.get(policy.category)
+    if category is None or (categories and category not in categories):
+        category = categories[0] if categories else category
+    sectors = [c for c, _, _ in lexicon.find(lexicon.SECTOR, text) if c != "healthcare_general"]
+    return {
+        "policy.category": category,
+        "policy.status": "active" if in_force else "expired",
+        "policy.delivery": "auto" if policy.delivery == "auto" else "apply",
+        "policy.sectors": sectors or ["healthcare_general"],
+        "policy.milestones": [c for c, _, _ in lexicon.find(lexicon.MILESTONE, text)] or None,
+        "policy.benefits": [c for c, _, _ in lexicon.find(lexicon.BENEFIT, text)] or None,
+        "policy.applicant_types": [c for c, _, _ in lexicon.find(lexicon.APPLICANT_TYPE, text)]
+        or None,
+        "policy.level": "district",
+        "policy.max_amount_yuan": None,
+    }
 
 
-def organisation_resources() -> list[Resource]:
-    """Potential partners: active enterprises, universities, hospitals, institutes, platforms."""
-    orgs = list(
-        Organisation.objects.filter(is_active=True, kind__in=PARTNER_KINDS)
-        .only("id", "name", "kind", "description", "products", "aliases")
-        .order_by("id")
-    )
-    chains = _chain_codes(o.pk for o in orgs)
-    out = []
-    for o in orgs:
-        products = tuple(p for p in (o.products or "").replace("，", "、").split("、") if p)
-        out.append(
-            Resource(
-                kind="organisation",
-                id=f"org:{o.pk}",
-                title=o.name,
-                text=o.description or "",
-                tags=tuple(o.aliases or ()),
-                attributes=OrganisationAttributes(
-                    chain_nodes=tuple(chains.get(o.pk, ())), org_kind=o.kind, products=products
-                ),
-            )
-        )
-    return out
-
-
-def published_policies() -> tuple[list[PolicyEntry], str]:
-    """Published policies: the policies app's published records when that app is installed,
-    else the bundled library files. Returns the policies and a note saying where they came from."""
-    try:
-        from yiqiao.policies.queries import published_engine_policies
-    except ImportError:
-        return _library_policies()
-    out = [
-        PolicyEntry(
-            id=row.code,
-            title=row.title,
-            summary=row.summary,
-            tags=tuple(row.tags or ()) + ((row.category,) if row.category else ()),
-            max_amount_yuan=None,
-            engine_policy=parsed,
-            url_pk=row.pk,
-        )
-        for row, parsed in published_engine_policies()
-    ]
-    if not out:
-        return [], "政策库中尚无已发布政策，未推荐政策"
-    return out, ""
-
-
-def _library_policies() -> tuple[list[PolicyEntry], str]:
-    try:
-        from yiqiao.policies.engine import load_library
-    except ImportError:
-        return [], "政策引擎未安装，未推荐政策"
-    if not POLICY_LIBRARY.is_dir():
-        return [], "政策库文件不存在，未推荐政策"
-    _, policies = load_library(POLICY_LIBRARY)
-    today = timezone.localdate()
-    out = []
-    for policy in policies:
-        version = policy.version_on(today) or policy.latest
-        if version.status != "published":
-            continue
-        out.append(
-            PolicyEntry(
-                id=policy.id,
-                title=version.title or policy.title,
-                summary=version.summary,
-                tags=tuple(policy.tags) + ((version.category,) if version.category else ()),
-                max_amount_yuan=None,
-                engine_policy=policy,
-            )
-        )
-    return out, "政策来自内置政策库文件（政策应用未安装）"
-
-
-def policy_resources(entries: list[PolicyEntry]) -> list[Resource]:
-    return [
-        Resource(
-            kind="policy",
-            id=f"policy:{p.id}",
-            title=p.title,
-            text=p.summary,
-            tags=p.tags,
-            attributes=PolicyAttributes(policy_id=p.id, max_amount_yuan=p.max_amount_yuan),
-        )
-        for p in entries
-    ]
-
-
-def chain_graph() -> ChainGraph:
-    """The bundled supplier graph, with the register's chain-node names."""
-    bundled = ChainGraph.bundled()
-    names = dict(bundled.names)
-    names.update(dict(ChainNode.objects.values_list("code", "name")))
-    return ChainGraph(names=names, suppliers=bundled.suppliers)
-
-
-# ---- the cached index ---------------------------------------------------------------------
+# ---- the district's catalogue -------------------------------------------------------------
 
 
 @dataclass
-class _Built:
+class Catalogue:
+    candidates: list[Candidate]
+    relevance: Relevance
     version: tuple[Any, ...]
-    index: MatchIndex
-    policies: dict[str, PolicyEntry]
-    note: str
+    urls: dict[str, str] = field(default_factory=dict)
 
 
-_CACHE: dict[int | None, _Built] = {}
-_LOCK = threading.Lock()
+def _district_path(root: Region | None) -> str | None:
+    return root.path if root is not None else None
 
 
-def data_version(root: Region | None) -> tuple[Any, ...]:
-    """Cheap fingerprint of the indexed data: count and latest update per table (5 queries)."""
-    parts: list[Any] = []
+def load_candidates(root: Region | None, as_of: dt.date) -> list[Candidate]:
+    """Every resource the district offers, as candidates (one query per table)."""
+    path = _district_path(root)
+    out: list[Candidate] = []
+    spaces = Space.objects.select_related("park")
+    if path is not None:
+        spaces = spaces.filter(park__path__startswith=path)
+    for s in spaces.order_by("id"):
+        out.append(
+            Candidate(
+                "space",
+                f"space:{s.pk}",
+                s.name,
+                f"{s.description} {s.address} {s.park.name}",
+                space_attributes(s, as_of=as_of),
+            )
+        )
+    for sv in Service.objects.select_related("provider", "provider__region").order_by("id"):
+        out.append(
+            Candidate(
+                "service",
+                f"service:{sv.pk}",
+                sv.name,
+                f"{sv.description} {sv.provider.name} {sv.price_note}",
+                service_attributes(sv, district_path=path),
+            )
+        )
+    for p in InvestorProfile.objects.select_related("organisation").order_by("id"):
+        out.append(
+            Candidate(
+                "investor",
+                f"investor:{p.organisation_id}",
+                p.organisation.name,
+                f"{p.organisation.description} {p.region_preference}",
+                investor_attributes(p),
+            )
+        )
+    orgs = Organisation.objects.filter(is_active=True, kind__in=PARTNER_KINDS).select_related(
+        "region"
+    )
+    # partners described in the vocabulary, or in the district: a generated enterprise elsewhere
+    # with nothing recorded is no suggestion
+    for o in orgs.order_by("id"):
+        attrs = organisation_attributes(o, district_path=path)
+        if o.chain_position is None and o.sectors is None and not attrs["organisation.in_district"]:
+            continue
+        out.append(Candidate("organisation", f"org:{o.pk}", o.name, o.description, attrs))
+    for policy in Policy.objects.filter(status=Policy.Status.PUBLISHED).select_related(
+        "current_version"
+    ):
+        out.append(
+            Candidate(
+                "policy",
+                f"policy:{policy.code}",
+                policy.title,
+                policy.summary,
+                policy_attributes(policy, as_of=as_of),
+            )
+        )
+    return out
+
+
+def data_version(root: Region | None, as_of: dt.date) -> tuple[Any, ...]:
+    parts: list[Any] = [root.pk if root else None, as_of]
     for qs in (
         Space.objects.all(),
         Service.objects.all(),
         InvestorProfile.objects.all(),
         Organisation.objects.all(),
+        Policy.objects.all(),
     ):
         row = qs.aggregate(n=Count("id"), last=Max("updated_at"))
         parts += [row["n"], row["last"]]
-    try:
-        from yiqiao.policies.models import Policy
-    except ImportError:
-        parts.append(max((p.stat().st_mtime for p in POLICY_LIBRARY.glob("*.yaml")), default=0.0))
-    else:
-        row = Policy.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-        parts += [row["n"], row["last"]]
-    return (root.pk if root else None, *parts)
+    return tuple(parts)
 
 
-def build_index(root: Region | None) -> _Built:
-    """Load every resource kind and build the engine index (not cached)."""
-    entries, note = published_policies()
-    resources = (
-        space_resources(root)
-        + service_resources()
-        + investor_resources()
-        + organisation_resources()
-        + policy_resources(entries)
-    )
-    index = MatchIndex.build(resources, chain=chain_graph())
-    return _Built(data_version(root), index, {p.id: p for p in entries}, note)
+_CACHE: dict[Any, Catalogue] = {}
+_LOCK = threading.Lock()
 
 
-def index_for(root: Region | None) -> _Built:
-    """The process's index for ``root``, rebuilt when the data version changed."""
-    version = data_version(root)
-    key = root.pk if root else None
+def catalogue_for(root: Region | None, as_of: dt.date) -> Catalogue:
+    """The district's catalogue, rebuilt when the data changed (a cheap fingerprint)."""
+    version = data_version(root, as_of)
+    key = (root.pk if root else None, as_of)
     with _LOCK:
-        built = _CACHE.get(key)
-        if built is None or built.version != version:
-            built = build_index(root)
-            _CACHE[key] = built
-        return built
+        cached = _CACHE.get(key)
+        if cached is None or cached.version != version:
+            candidates = load_candidates(root, as_of)
+            cached = Catalogue(candidates, Relevance(candidates), version)
+            _CACHE.clear()
+            _CACHE[key] = cached
+        return cached
 
 
 def clear_cache() -> None:
@@ -374,174 +208,359 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def district_of(region: Region) -> Region:
-    """The district (or city) above a region: spaces are suggested within it."""
-    codes = [c for c in region.path.strip("/").split("/") if c]
-    ancestors = {r.code: r for r in Region.objects.filter(code__in=codes)}
-    for code in reversed(codes):
-        r = ancestors.get(code)
-        if r is not None and r.kind in {Region.Kind.DISTRICT, Region.Kind.CITY}:
-            return r
-    return region
+# ---- results ------------------------------------------------------------------------------
+
+STATUS_MARK = {"met": "✓", "unmet": "✗", "unknown": "?"}
 
 
-# ---- demand → need → suggestions ----------------------------------------------------------
+def value_label(name: str, value: Any) -> str:
+    """How a page shows an attribute value: vocabulary labels, units, 是/否, 未登记."""
+    if value is None:
+        return "未登记"
+    attribute = ATTRIBUTES.get(name)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if attribute is not None and attribute.vocabulary:
+        vocab = VOCABULARIES[attribute.vocabulary]
+        values = value if isinstance(value, list | tuple) else [value]
+        return "、".join(vocab.label(str(v)) for v in values) or "无"
+    if attribute is not None and attribute.unit == "iso" and isinstance(value, int | float):
+        return iso_label(value)
+    unit = UNIT_LABELS.get(attribute.unit or "", ("", ""))[0] if attribute else ""
+    if isinstance(value, list | tuple):
+        if name.endswith("_yuan") and all(isinstance(v, int | float) for v in value):
+            return "–".join(f"{v / 10000:g}" for v in value) + "万元"
+        return "–".join(_number(v) for v in value) + unit
+    if name.endswith("_yuan") and isinstance(value, int | float):
+        return f"{value / 10000:g}万元"
+    return f"{_number(value)}{unit}" if isinstance(value, int | float) else str(value)
 
 
-def need_for(demand: Demand, chain_codes: list[str], org_chain_codes: list[str]) -> Need:
-    """The engine's view of a demand."""
-    return Need(
-        text=f"{demand.title}。{demand.text}",
-        category=demand.category,  # type: ignore[arg-type]
-        area_min_m2=_float(demand.area_min_m2),
-        area_max_m2=_float(demand.area_max_m2),
-        funding_amount_yuan=_float(demand.funding_amount_yuan),
-        funding_stage=STAGE_MAP.get(demand.funding_stage) if demand.funding_stage else None,  # type: ignore[arg-type]
-        chain_nodes=tuple(chain_codes),
-        enterprise_chain_nodes=tuple(org_chain_codes),
-        deadline=demand.deadline,
-    )
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
 
 
-def organisation_profile(
-    organisation: Organisation, on: date
-) -> tuple[dict[str, Any] | None, bool, str]:
-    """The policy profile of an organisation: from the policies app's builder when installed
-    (already typed), else a minimal one from the register (fields the register holds; the rest
-    stay missing, so the engine answers "eligible if data supplied" rather than "ineligible").
-    Returns (profile, is_typed, note)."""
-    build: Any
-    try:
-        from yiqiao.policies.profiles import organisation_profile as build
-    except ImportError:
-        build = None
-    if build is not None:
-        return dict(build(organisation, on=on)), True, ""
-    flags = {
-        "high_tech": organisation.is_high_tech,
-        "specialised": organisation.is_specialised,
-        "little_giant": organisation.is_little_giant,
-        "listed": organisation.is_listed,
-        "pre_ipo": organisation.is_pre_ipo,
-        "chain_leader": organisation.is_chain_leader,
-    }
-    profile: dict[str, Any] = {
-        "kind": organisation.kind,
-        "founded_on": organisation.founded_on,
-        "registered_capital_yuan": _float(organisation.registered_capital_yuan),
-        "revenue_yuan": _float(organisation.revenue_yuan),
-        "rd_spend_yuan": _float(organisation.rd_spend_yuan),
-        "headcount": organisation.headcount,
-        "qualifications": frozenset(k for k, v in flags.items() if v),
-    }
-    profile = {k: v for k, v in profile.items() if v is not None}
-    return profile, False, "政策资格按名录字段初步评估（政策应用的机构画像不可用）"
+OP_LABEL = {
+    "eq": "为",
+    "in": "为",
+    "ge": "≥",
+    "le": "≤",
+    "between": "介于",
+    "contains": "含",
+    "covers": "覆盖",
+}
 
 
-def policy_statuses(
-    organisation: Organisation, policies: dict[str, PolicyEntry], on: date
-) -> tuple[dict[str, PolicyEligibility], str]:
-    """The policy engine's verdict for each policy, for one organisation."""
-    engines = {pid: p.engine_policy for pid, p in policies.items() if p.engine_policy is not None}
-    if not engines:
-        return {}, "政策资格未评估（未获取到可计算的政策）"
-    try:
-        from yiqiao.policies.engine import check_profile, explain
-    except ImportError:
-        return {}, "政策引擎不可用，政策资格未评估"
-    raw, is_typed, note = organisation_profile(organisation, on)
-    if raw is None:
-        return {}, note
-    out: dict[str, PolicyEligibility] = {}
-    profile: Any = raw
-    if not is_typed:
-        fields = next(iter(engines.values())).fields
-        try:
-            profile = check_profile(fields, raw)
-        except Exception:  # noqa: BLE001 - a profile the engine refuses means "not assessed"
-            return {}, "机构画像不完整，政策资格未评估"
-    for pid, policy in engines.items():
-        try:
-            result = explain(policy, profile, on)
-        except Exception:  # noqa: BLE001 - one broken policy must not hide the others
-            continue
-        status: Any = result.status if result.status != "not_in_effect" else "ineligible"
-        out[pid] = PolicyEligibility(
-            status=status,
-            amount_yuan=result.amount,
-            missing=tuple(result.missing_fields),
-        )
-    return out, note
+def requirement_label(req: Requirement) -> str:
+    """A requirement in words: "可用面积 介于 4000–6000㎡"."""
+    attribute = ATTRIBUTES.get(req.name)
+    name = attribute.zh if attribute else NEED_LABELS.get(req.name, req.name)
+    op = OP_LABEL.get(req.op, req.op)
+    if attribute is not None and attribute.unit == "iso" and req.op == "le":
+        op = "不低于"  # a smaller ISO class is cleaner
+    return f"{name} {op} {value_label(req.name, req.value)}"
 
 
-def _url(kind: str, key: str, policies: dict[str, PolicyEntry]) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    raw = key.split(":", 1)[1]
-    try:
-        if kind == "policy":
-            entry = policies.get(raw)
-            if entry is None or entry.url_pk is None:
-                return ""
-            return reverse("policies:policy-detail", args=[entry.url_pk])
-        if kind == "space":
-            return reverse("registry:space-detail", args=[int(raw)])
-        if kind in {"organisation", "investor"}:
-            return reverse("registry:organisation-detail", args=[int(raw)])
-    except (NoReverseMatch, ValueError):
-        return ""
-    return ""
+NEED_LABELS = {
+    "need.round_amount_yuan": "融资/资金额",
+    "need.ticket_yuan": "单家出资",
+    "need.round_role": "投资角色",
+}
 
 
-def suggest(demand: Demand, *, limit: int = 10, today: date | None = None) -> SuggestionSet:
-    """Ranked resources for a demand, with reasons; marks those already referred."""
-    today = today or timezone.localdate()
-    org = demand.organisation
-    root = district_of(org.region)
-    built = index_for(root)
-    chain_codes = list(demand.chain_nodes.values_list("code", flat=True))
-    org_chain = list(org.chain_nodes.values_list("code", flat=True))
-    statuses, policy_note = policy_statuses(org, built.policies, today)
-    notes = [built.note, policy_note]
-    try:
-        matches: list[Match] = built.index.match(
-            need_for(demand, chain_codes, org_chain),
-            limit=limit + 1,
-            policy_status=statuses,
-            today=today,
-        )
-    except EngineInputError as exc:
-        return SuggestionSet([], [str(exc)])
-    accepted = set(demand.responses.exclude(resource_key="").values_list("resource_key", flat=True))
-    out = []
-    own = {f"org:{org.pk}", f"investor:{org.pk}"}  # never suggest the asking organisation
-    for m in [m for m in matches if m.resource.id not in own][:limit]:
-        r = m.resource
-        reasons = list(m.reasons)
-        if r.kind == "policy":
-            pid = r.id.split(":", 1)[1]
-            verdict = statuses.get(pid)
-            if verdict is not None and verdict.amount_yuan:
-                reasons.append(f"测算可享受约{verdict.amount_yuan / 10000:.1f}万元")
-        out.append(
-            Suggestion(
-                key=r.id,
-                kind=r.kind,
-                kind_label=KIND_LABEL.get(r.kind, r.kind),
-                title=r.title,
-                score=round(m.score, 3),
-                reasons=reasons,
-                url=_url(r.kind, r.id, built.policies),
-                is_accepted=r.id in accepted,
+@dataclass
+class ResultView:
+    ranked: Ranked
+    url: str = ""
+
+    @property
+    def candidate(self) -> Candidate:
+        return self.ranked.candidate
+
+    def checks(self) -> list[dict[str, Any]]:
+        rows = []
+        for v in self.ranked.verdicts:
+            value = self.candidate.attributes.get(v.requirement.name)
+            rows.append(
+                {
+                    "name": v.requirement.name,
+                    "label": requirement_label(v.requirement),
+                    "status": v.status,
+                    "mark": STATUS_MARK[v.status],
+                    "value": value_label(v.requirement.name, value),
+                    "preference": v.requirement.preference,
+                }
             )
+        return rows
+
+    def reasons(self) -> list[str]:
+        out = []
+        for row in self.checks():
+            if row["status"] == "met":
+                out.append(f"满足：{row['label']}（{row['value']}）")
+            elif row["status"] == "unknown":
+                out.append(f"待核实：{row['label']}（登记信息未填写）")
+            else:
+                out.append(f"不满足：{row['label']}（登记为{row['value']}）")
+        return out
+
+
+@dataclass
+class MatchOutcome:
+    parsed: ParsedNeed
+    results: list[ResultView]
+
+    def as_json(self, need_id: Any) -> dict[str, Any]:
+        reqs = [r for r in self.parsed.requirements if not r.preference]
+        return {
+            "id": need_id,
+            "requirements": [r.as_json(self.parsed.text) for r in reqs],
+            "preferences": [
+                r.as_json(self.parsed.text) for r in self.parsed.requirements if r.preference
+            ],
+            "unread": [
+                {
+                    "text": self.parsed.text[u.span[0] : u.span[1]],
+                    "span": list(u.span),
+                    "reason": u.reason,
+                }
+                for u in self.parsed.unread
+            ],
+            "results": [
+                {
+                    "type": r.candidate.type,
+                    "key": r.candidate.key,
+                    "title": r.candidate.title,
+                    "attributes": dict(r.candidate.attributes),
+                    "requirements": [
+                        {"name": v.requirement.name, "status": v.status} for v in r.ranked.verdicts
+                    ],
+                    "reasons": r.reasons(),
+                }
+                for r in self.results
+            ],
+        }
+
+
+def match_need(
+    text: str,
+    *,
+    category: str | None = None,
+    root: Region | None,
+    as_of: dt.date,
+    top: int = 10,
+    exclude_keys: tuple[str, ...] = (),
+    include_unmet: bool = False,
+    parsed: ParsedNeed | None = None,
+) -> MatchOutcome:
+    """Parse and rank one need against the district's catalogue."""
+    catalogue = catalogue_for(root, as_of)
+    parsed = parsed or understand(text, category)
+    ranked = rank(
+        parsed,
+        catalogue.candidates,
+        top=top,
+        relevance=catalogue.relevance,
+        include_unmet=include_unmet,
+        exclude_keys=exclude_keys,
+    )
+    return MatchOutcome(parsed, [ResultView(r) for r in ranked])
+
+
+# ---- a recorded need: its text and the fields the user confirmed --------------------------
+
+#: The need form's categories → the contract's (``yiqiao demands match``).
+CONTRACT_CATEGORY = {"partner": "market"}
+#: The first resource type a need states something about → the form's category.
+CATEGORY_OF_TYPE = {"space": "space", "investor": "financing", "policy": "policy"}
+#: Requirements read from a form field carry no span of the text.
+FORM_SPAN = (0, 0)
+
+
+def contract_category(category: str | None) -> str | None:
+    if not category:
+        return None
+    return CONTRACT_CATEGORY.get(category, category)
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def form_requirements(
+    *,
+    area_min_m2: Any = None,
+    area_max_m2: Any = None,
+    rent_max_yuan_per_m2_month: Any = None,
+    cleanroom_iso: Any = None,
+    funding_amount_yuan: Any = None,
+    funding_stage: str = "",
+) -> list[Requirement]:
+    """The requirements the need form's typed fields state (RESOURCES.md names and units)."""
+    from yiqiao.vocab.legacy import stage_from_legacy
+
+    out: list[Requirement] = []
+    lo, hi = _num(area_min_m2), _num(area_max_m2)
+    if lo is not None and hi is not None:
+        out.append(Requirement("space.available_area_m2", "between", [lo, hi], "m2", FORM_SPAN))
+    elif lo is not None:
+        out.append(Requirement("space.available_area_m2", "ge", lo, "m2", FORM_SPAN))
+    elif hi is not None:
+        out.append(Requirement("space.available_area_m2", "le", hi, "m2", FORM_SPAN))
+    rent = _num(rent_max_yuan_per_m2_month)
+    if rent is not None:
+        out.append(
+            Requirement("space.rent_yuan_per_m2_month", "le", rent, "yuan_per_m2_month", FORM_SPAN)
         )
-    return SuggestionSet(out, [n for n in notes if n])
+    if cleanroom_iso is not None:
+        out.append(Requirement("space.cleanroom_iso", "le", int(cleanroom_iso), "iso", FORM_SPAN))
+    amount = _num(funding_amount_yuan)
+    if amount is not None and amount > 0:
+        out.append(Requirement("need.round_amount_yuan", "eq", amount, "yuan", FORM_SPAN))
+    stage = stage_from_legacy(funding_stage) if funding_stage else None
+    if stage is not None:
+        out.append(Requirement("investor.stages", "contains", stage, None, FORM_SPAN))
+    return out
 
 
-def find_suggestion(demand: Demand, key: str) -> Suggestion | None:
-    """The suggestion with ``key`` among the demand's current top 50 (the server re-derives the
-    title and reasons rather than trusting the client)."""
-    for s in suggest(demand, limit=50).suggestions:
-        if s.key == key:
-            return s
-    return None
+def _same(a: Requirement, b: Requirement) -> bool:
+    if a.name != b.name or a.op != b.op:
+        return False
+    va = a.value if isinstance(a.value, list) else [a.value]
+    vb = b.value if isinstance(b.value, list) else [b.value]
+    if len(va) != len(vb):
+        return False
+    for x, y in zip(va, vb, strict=True):
+        if isinstance(x, int | float) and isinstance(y, int | float):
+            if abs(float(x) - float(y)) > 0.01 * max(abs(float(x)), 1.0):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def with_form_values(parsed: ParsedNeed, stated: list[Requirement]) -> ParsedNeed:
+    """The parsed need with the form's fields in force: a field the user filled replaces what
+    the text says about the same attribute (the text's requirement is kept, with its words, when
+    the field only confirms it); types a field speaks about are added after the text's."""
+    by_name = {r.name for r in stated}
+    kept = [r for r in parsed.requirements if r.name not in by_name]
+    merged: list[Requirement] = []
+    for form in stated:
+        text_read = next(
+            (r for r in parsed.requirements if r.name == form.name and not r.preference), None
+        )
+        merged.append(text_read if text_read is not None and _same(text_read, form) else form)
+    types = list(parsed.types)
+    for r in merged:
+        tp = r.resource_type
+        if tp == "need":
+            tp = "investor"
+        if tp not in types:
+            types.append(tp)
+    return ParsedNeed(parsed.text, parsed.category, types, merged + kept, list(parsed.unread))
+
+
+def parsed_for_demand(demand: Any) -> ParsedNeed:
+    """A recorded need as the ranking reads it: its text parsed, the confirmed fields in force."""
+    parsed = understand(demand.text, contract_category(demand.category))
+    stated = form_requirements(
+        area_min_m2=demand.area_min_m2,
+        area_max_m2=demand.area_max_m2,
+        rent_max_yuan_per_m2_month=demand.rent_max_yuan_per_m2_month,
+        cleanroom_iso=demand.cleanroom_iso,
+        funding_amount_yuan=demand.funding_amount_yuan,
+        funding_stage=demand.funding_stage,
+    )
+    return with_form_values(parsed, stated)
+
+
+# ---- intake: what the text says, as the form's fields --------------------------------------
+
+
+def _round(value: float, digits: int = 0) -> float | int:
+    rounded = round(float(value), digits)
+    return int(rounded) if float(rounded).is_integer() else rounded
+
+
+def form_prefill(parsed: ParsedNeed) -> dict[str, Any]:
+    """The need form's fields the text fills (hard requirements only; a preference fills none)."""
+    from yiqiao.vocab.legacy import STAGE_LEGACY
+
+    out: dict[str, Any] = {}
+    for r in parsed.requirements:
+        if r.preference:
+            continue
+        v = r.value
+        if r.name == "space.available_area_m2" and "area" not in out:
+            out["area"] = True
+            if r.op == "between":
+                out["area_min_m2"], out["area_max_m2"] = _round(v[0]), _round(v[1])
+            elif r.op == "ge":
+                out["area_min_m2"] = _round(v)
+            elif r.op == "le":
+                out["area_max_m2"] = _round(v)
+            elif r.op == "eq":
+                out["area_min_m2"] = out["area_max_m2"] = _round(v)
+        elif r.name == "space.rent_yuan_per_m2_month" and r.op in ("le", "between", "eq"):
+            out.setdefault(
+                "rent_max_yuan_per_m2_month", _round(v[1] if r.op == "between" else v, 2)
+            )
+        elif r.name == "space.cleanroom_iso" and r.op in ("le", "eq") and 5 <= float(v) <= 9:
+            out.setdefault("cleanroom_iso", int(v))
+        elif r.name == "need.round_amount_yuan":
+            out.setdefault("funding_amount_yuan", _round(v[1] if isinstance(v, list) else v))
+        elif r.name == "investor.stages" and r.op == "contains":
+            old = next((o for o, new in STAGE_LEGACY.items() if new == v), None)
+            if old is not None:
+                out.setdefault("funding_stage", old)
+    out.pop("area", None)
+    stated_types = [t for t in parsed.types if parsed.for_type(t)]
+    if not parsed.category and stated_types and stated_types[0] in CATEGORY_OF_TYPE:
+        out["category"] = CATEGORY_OF_TYPE[stated_types[0]]
+    return out
+
+
+def requirement_rows(parsed: ParsedNeed) -> list[dict[str, Any]]:
+    """The requirements as a page lists them: in words, with the words they were read from."""
+    return [
+        {
+            "name": r.name,
+            "label": requirement_label(r),
+            "text": parsed.text[r.span[0] : r.span[1]] if r.span != FORM_SPAN else "",
+            "from_form": r.span == FORM_SPAN,
+            "preference": r.preference,
+        }
+        for r in parsed.requirements
+    ]
+
+
+def unread_rows(parsed: ParsedNeed) -> list[dict[str, str]]:
+    return [{"text": parsed.text[u.span[0] : u.span[1]], "reason": u.reason} for u in parsed.unread]
+
+
+def read_for_intake(text: str, category: str | None = None) -> dict[str, Any]:
+    """What the intake form shows as the user types: the fields to prefill, every requirement
+    read (with its words) and what could not be read (with the reason)."""
+    parsed = understand(text or "", contract_category(category))
+    rows = requirement_rows(parsed)
+    unread = unread_rows(parsed)
+    if not (text or "").strip():
+        message = ""
+    elif not rows and not unread:
+        message = "未从描述中读出面积、租金、洁净等级等具体要求，请在下方表单中填写"
+    elif unread:
+        message = "以下内容未能识别，需求将按原文保存，请在表单中填写或改写描述"
+    else:
+        message = ""
+    return {
+        "fields": form_prefill(parsed),
+        "requirements": rows,
+        "unread": unread,
+        "message": message,
+        "truncated": len(text or "") > len(parsed.text),
+    }

@@ -15,14 +15,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yiqiao.core.models import TimeStampedModel
+from yiqiao.core.models import Model, TimeStampedModel
 
-from . import workflow
+from .engine import workflow
 
 MONEY: Any = {"max_digits": 18, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 #: Longest need text accepted (characters); the form and the API say so when it is exceeded.
 TEXT_MAX_CHARS = 4000
+#: Longest need text accepted: a need is stored as written, however long (issue 13: 20,000
+#: characters are kept, and read as far as the parser reads).
+NEED_TEXT_MAX_CHARS = 20_000
 TITLE_MAX_CHARS = 120
 
 
@@ -57,6 +60,29 @@ class FundingStage(models.TextChoices):
     GROWTH = "growth", _("成长/并购")
 
 
+#: The workflow's states as pages name them: literal here so the English catalogue has them.
+STATE_LABELS = {
+    workflow.SUBMITTED: _("已提交"),
+    workflow.ACCEPTED: _("已受理"),
+    workflow.ASSIGNED: _("已分派"),
+    workflow.RESPONDED: _("已响应"),
+    workflow.RESOLVED: _("已解决"),
+    workflow.CONVERTED: _("已转化"),
+    workflow.CLOSED: _("已关闭"),
+    workflow.FOLLOWED_UP: _("已回访"),
+}
+
+
+class CleanroomClass(models.IntegerChoices):
+    """Clean-room classes a need may ask for (ISO 14644-1; the smaller, the cleaner)."""
+
+    ISO5 = 5, _("ISO 5（百级，GMP A/B级）")
+    ISO6 = 6, _("ISO 6（千级）")
+    ISO7 = 7, _("ISO 7（万级，GMP C级）")
+    ISO8 = 8, _("ISO 8（十万级，GMP D级）")
+    ISO9 = 9, _("ISO 9（三十万级）")
+
+
 class Demand(TimeStampedModel):
     """One need raised by (or for) an organisation, followed from intake to its outcome.
 
@@ -64,7 +90,7 @@ class Demand(TimeStampedModel):
     must be accepted and answered (working days, from the category's SlaPolicy).
     """
 
-    STATE_CHOICES = [(s, workflow.STATE_LABELS[s]) for s in workflow.STATES]
+    STATE_CHOICES = [(s, STATE_LABELS[s]) for s in workflow.STATES]
 
     organisation = models.ForeignKey(
         "registry.Organisation",
@@ -101,6 +127,17 @@ class Demand(TimeStampedModel):
         blank=True,
         validators=NON_NEGATIVE,
     )
+    rent_max_yuan_per_m2_month = models.DecimalField(
+        _("租金上限（元/㎡·月）"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    cleanroom_iso = models.PositiveSmallIntegerField(
+        _("洁净等级（不低于）"), choices=CleanroomClass.choices, null=True, blank=True
+    )
     budget_yuan = models.DecimalField(
         _("预算（元）"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
     )
@@ -135,6 +172,14 @@ class Demand(TimeStampedModel):
     )
     accept_due = models.DateField(_("受理时限"))
     respond_due = models.DateField(_("响应时限"))
+    # From these days on the need counts as due soon (即将到期): the last fifth of each limit,
+    # fixed at intake (engine.sla.due_soon_from). Null on old rows means the due day itself.
+    accept_soon_from = models.DateField(
+        _("受理即将到期起始日"), null=True, blank=True, editable=False
+    )
+    respond_soon_from = models.DateField(
+        _("响应即将到期起始日"), null=True, blank=True, editable=False
+    )
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     responded_at = models.DateTimeField(_("首次响应时间"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
@@ -179,7 +224,7 @@ def _attachment_path(instance: DemandAttachment, filename: str) -> str:
     return f"demands/{instance.demand_id}/{filename}"
 
 
-class DemandAttachment(models.Model):
+class DemandAttachment(Model):
     """A file attached to a demand: PDF, images or office documents, size-limited."""
 
     class Kind(models.TextChoices):
@@ -208,7 +253,7 @@ class DemandAttachment(models.Model):
         return self.name
 
 
-class RoutingRule(models.Model):
+class RoutingRule(Model):
     """Category (and optionally region) → the org unit responsible for answering.
 
     The most specific rule wins: a rule for the organisation's region (or the nearest region
@@ -250,10 +295,23 @@ class RoutingRule(models.Model):
         return f"{self.get_category_display()} · {where} → {self.unit}"
 
 
-class SlaPolicy(models.Model):
-    """Time limits for one category, in working days from submission."""
+class SlaPolicy(Model):
+    """Time limits for one category in one region, in working days from submission.
 
-    category = models.CharField(_("需求类别"), max_length=20, choices=Category.choices, unique=True)
+    A need is held to the policy of the nearest region at or above its organisation's region
+    (its park first); a policy with no region is the platform's default, set by a superuser.
+    """
+
+    category = models.CharField(_("需求类别"), max_length=20, choices=Category.choices)
+    region = models.ForeignKey(
+        "registry.Region",
+        verbose_name=_("区域"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("留空表示平台默认时限"),
+    )
     accept_days = models.PositiveSmallIntegerField(
         _("受理时限（工作日）"), default=1, validators=[MaxValueValidator(60)]
     )
@@ -264,19 +322,25 @@ class SlaPolicy(models.Model):
     class Meta:
         verbose_name = _("办理时限")
         verbose_name_plural = _("办理时限")
-        ordering = ["category"]
+        ordering = ["category", "region__path"]
         constraints = [
+            models.UniqueConstraint(fields=["category", "region"], name="sla_category_region"),
+            models.UniqueConstraint(
+                fields=["category"],
+                condition=models.Q(region__isnull=True),
+                name="sla_category_default",
+            ),
             models.CheckConstraint(
                 condition=models.Q(accept_days__lte=models.F("respond_days")),
                 name="sla_accept_before_respond",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}：{self.accept_days}/{self.respond_days}个工作日"
 
 
-class DemandTransition(models.Model):
+class DemandTransition(Model):
     """One step of a demand's life cycle: who moved it from which state to which, and why."""
 
     demand = models.ForeignKey(
@@ -312,7 +376,7 @@ class ResourceKind(models.TextChoices):
     ORGANISATION = "organisation", _("合作机构")
 
 
-class Response(models.Model):
+class Response(Model):
     """An answer to a demand; a referral names the matched resource it points to.
 
     ``resource_key`` is the matching engine's id ("space:12", "policy:space.rent_subsidy"): it is
@@ -354,7 +418,7 @@ class Response(models.Model):
         return self.resource_title or self.text[:40]
 
 
-class Conversion(models.Model):
+class Conversion(Model):
     """What a demand became: a project, a space lease, a policy award, an investment, a partner
     introduction. ``project`` links the investment project a need became; ``target`` optionally
     points at any other record it became (a lease's space, an award's policy) as a generic
@@ -415,7 +479,7 @@ class Conversion(models.Model):
         return f"{self.get_kind_display()}（需求#{self.demand_id}）"
 
 
-class FollowUp(models.Model):
+class FollowUp(Model):
     """A follow-up visit (回访): date, satisfaction 1–5 and a note; ≤ 2 reopens the demand."""
 
     demand = models.ForeignKey(
@@ -450,7 +514,7 @@ class FollowUp(models.Model):
         return f"回访 {self.on} {self.satisfaction}分"
 
 
-class Reminder(models.Model):
+class Reminder(Model):
     """An overdue reminder for a demand's assignee (or its unit when unassigned), one per day."""
 
     demand = models.ForeignKey(

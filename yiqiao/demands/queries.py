@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from yiqiao.core.scope import Scope, user_scope
 
-from . import sla, workflow
-from .models import Category, Demand
+from .engine import workflow
+from .models import STATE_LABELS, Category, Demand
 
 TIME_STATUSES = {
     "overdue": "已超期",
@@ -43,6 +43,7 @@ class DemandFilters:
     time_status: str = ""
     unit: str = ""  # "" = my unit (staff), "all" = everything in scope, or a unit id
     organisation: int | None = None
+    mine: bool = False  # assigned to me, or to my unit and to nobody yet (my_demands)
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -75,6 +76,7 @@ class DemandFilters:
             time_status=status,
             unit=unit,
             organisation=int(org) if org.isdigit() else None,
+            mine=get("mine") == "1",
             errors=errors,
         )
 
@@ -86,6 +88,7 @@ class DemandFilters:
             "time_status": self.time_status,
             "unit": self.unit,
             "organisation": str(self.organisation) if self.organisation else "",
+            "mine": "1" if self.mine else "",
         }
         return {k: v for k, v in data.items() if v}
 
@@ -108,11 +111,29 @@ def visible_demands(scope: Scope) -> QuerySet[Demand]:
     return qs.none()
 
 
+def my_demands(user: Any) -> Q:
+    """The needs that are the user's own work: assigned to them, or routed to their unit and
+    not yet assigned to anyone. The officer's home page and the inbox's "mine" filter both
+    use this condition, so the home page's count is the list's count."""
+    condition = Q(assignee_id=getattr(user, "pk", None))
+    unit_id = user_scope(user).unit_id
+    if unit_id is not None:
+        condition |= Q(unit_id=unit_id, assignee__isnull=True)
+    return condition
+
+
 def with_time_status(qs: QuerySet[Demand], today: date | None = None) -> QuerySet[Demand]:
     """Annotate ``time_status`` (overdue / due_soon / on_time / answered) and
     ``answered_on_time`` in SQL, so lists and counts filter on them without Python loops."""
     today = today or timezone.localdate()
-    soon = sla.add_working_days(today, 1)
+    # Due soon in the last fifth of the limit (the soon-from day fixed at intake), or on the
+    # due day for rows raised before that day was recorded; never merely for being new.
+    accept_soon = Q(accept_soon_from__lte=today) | Q(
+        accept_soon_from__isnull=True, accept_due__lte=today
+    )
+    respond_soon = Q(respond_soon_from__lte=today) | Q(
+        respond_soon_from__isnull=True, respond_due__lte=today
+    )
     waiting = Q(state__in=workflow.OPEN_STATES)
     accepting = Q(state=workflow.SUBMITTED)
     return qs.annotate(
@@ -122,7 +143,7 @@ def with_time_status(qs: QuerySet[Demand], today: date | None = None) -> QuerySe
                 then=Value("overdue"),
             ),
             When(
-                (accepting & Q(accept_due__lte=soon)) | (waiting & Q(respond_due__lte=soon)),
+                (accepting & accept_soon) | (waiting & respond_soon),
                 then=Value("due_soon"),
             ),
             When(waiting, then=Value("on_time")),
@@ -135,13 +156,21 @@ def with_time_status(qs: QuerySet[Demand], today: date | None = None) -> QuerySe
 def demand_list(
     *, user: Any, filters: DemandFilters, today: date | None = None
 ) -> QuerySet[Demand]:
-    """The inbox: demands in scope, by default those of the user's own unit (staff)."""
+    """The inbox: demands in scope, by default those of the user's unit and the units below it
+    (staff): a bureau officer opens on the needs routed to the bureau and to its parks, a park
+    officer on the park's; not-yet-routed needs show to both."""
     scope = user_scope(user)
     qs = visible_demands(scope)
-    if scope.is_staff_role and not scope.everything:
+    if filters.mine:
+        qs = qs.filter(my_demands(user))
+    elif scope.is_staff_role and not scope.everything:
         if filters.unit == "":
             if scope.unit_id is not None:
-                qs = qs.filter(Q(unit_id=scope.unit_id) | Q(unit__isnull=True))
+                qs = qs.filter(
+                    Q(unit_id=scope.unit_id)
+                    | Q(unit__region_id__in=scope.region_ids)
+                    | Q(unit__isnull=True)
+                )
         elif filters.unit != "all":
             qs = qs.filter(unit_id=int(filters.unit))
     elif filters.unit.isdigit():
@@ -164,9 +193,13 @@ def demand_list(
     return qs.select_related("organisation", "unit", "assignee").order_by("-created_at", "-id")
 
 
-def overdue_list(*, user: Any, today: date | None = None) -> QuerySet[Demand]:
-    """Every overdue demand in the user's scope, oldest limit first."""
-    qs = with_time_status(visible_demands(user_scope(user)), today).filter(time_status="overdue")  # type: ignore[misc]
+def overdue_list(*, user: Any, today: date | None = None, mine: bool = False) -> QuerySet[Demand]:
+    """Every overdue demand in the user's scope (with ``mine``, only the user's own work, as
+    the inbox's ``?time_status=overdue&mine=1`` lists it), oldest limit first."""
+    base = visible_demands(user_scope(user))
+    if mine:
+        base = base.filter(my_demands(user))
+    qs = with_time_status(base, today).filter(time_status="overdue")  # type: ignore[misc]
     return qs.select_related("organisation", "unit", "assignee").order_by("respond_due", "id")
 
 
@@ -218,8 +251,8 @@ def _labelled(transitions: list[Any]) -> list[Any]:
     extra = {"submit": "提交", "reassign": "改派"}
     for t in transitions:
         t.event_label = workflow.EVENT_LABELS.get(t.event) or extra.get(t.event, t.event)
-        t.from_label = workflow.STATE_LABELS.get(t.from_state, "—")
-        t.to_label = workflow.STATE_LABELS.get(t.to_state, t.to_state)
+        t.from_label = STATE_LABELS.get(t.from_state, "—")
+        t.to_label = STATE_LABELS.get(t.to_state, t.to_state)
     return transitions
 
 

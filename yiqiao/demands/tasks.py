@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import matching, services
+from . import resources, services
 
 
 @task()
@@ -16,5 +16,5 @@ def remind_overdue() -> int:
 @task()
 def warm_matching_index() -> int:
     """Build the matching index of every region in advance (e.g. after a bulk import)."""
-    built = matching.index_for(None)
+    built = resources.index_for(None)
     return len(built.index)

@@ -12,16 +12,20 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yiqiao.core.access import VIEW
 from yiqiao.core.scope import user_scope
 from yiqiao.core.tabular import write_xlsx
 from yiqiao.registry.models import Organisation
-from yiqiao.registry.queries import OrganisationFilters, organisation_list
 
-from . import matching, queries, services, workflow
+from . import queries, services
+from .engine import workflow
 from .forms import CloseForm, ConvertForm, DemandForm, FollowUpForm, RespondForm
-from .models import Category, DemandAttachment, Response, RoutingRule, SlaPolicy
+from .matching import parsed_for_demand, read_for_intake, requirement_rows, unread_rows
+from .models import STATE_LABELS, Category, DemandAttachment, Response, RoutingRule
+from .suggestions import find_suggestion, suggest
 
 PAGE_SIZE = 25
 
@@ -40,7 +44,6 @@ def demand_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     scope = user_scope(user)
     fixed = None
-    organisations = None
     if not scope.is_staff_role and not scope.everything:
         if scope.organisation_id is None:
             raise PermissionDenied("您的账号未关联机构，不能提出需求")
@@ -48,14 +51,13 @@ def demand_create(request: HttpRequest) -> HttpResponse:
     else:
         if not (user.is_superuser or user.can_edit_register):
             raise PermissionDenied("当前角色无权登记需求")
-        organisations = organisation_list(user=user, filters=OrganisationFilters())
     initial = {}
     if request.GET.get("organisation", "").isdigit():
         initial["organisation"] = int(request.GET["organisation"])
     form = DemandForm(
         request.POST or None,
         request.FILES or None,
-        organisations=organisations,
+        user=user,
         fixed=fixed,
         initial=initial,
     )
@@ -71,6 +73,8 @@ def demand_create(request: HttpRequest) -> HttpResponse:
                 text=data["text"],
                 area_min_m2=data["area_min_m2"],
                 area_max_m2=data["area_max_m2"],
+                rent_max_yuan_per_m2_month=data["rent_max_yuan_per_m2_month"],
+                cleanroom_iso=data["cleanroom_iso"],
                 budget_yuan=data["budget_yuan"],
                 funding_amount_yuan=data["funding_amount_yuan"],
                 funding_stage=data["funding_stage"],
@@ -85,6 +89,12 @@ def demand_create(request: HttpRequest) -> HttpResponse:
                 messages.info(request, "相同内容的需求刚刚已提交，未重复登记。")
             else:
                 messages.success(request, "需求已提交，我们将按时限受理和响应。")
+                unread = read_for_intake(data["text"])["unread"]
+                if unread:
+                    parts = "；".join(f"「{u['text']}」{u['reason']}" for u in unread)
+                    messages.warning(
+                        request, f"需求已按原文保存，但以下内容未能识别：{parts}。请核对或补充。"
+                    )
             return redirect("demands:demand-detail", result.demand.pk)
     return render(request, "demands/demand_form.html", {"form": form, "fixed": fixed})
 
@@ -103,7 +113,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "demands": list(page.object_list),
         "filters": filters,
         "query": filters.as_query(),
-        "states": [(s, workflow.STATE_LABELS[s]) for s in workflow.STATES],
+        "states": [(s, STATE_LABELS[s]) for s in workflow.STATES],
         "categories": Category.choices,
         "time_statuses": list(queries.TIME_STATUSES.items()),
         "units": queries.unit_choices(request.user) if scope.is_staff_role else [],
@@ -151,6 +161,9 @@ def _detail_context(request: HttpRequest, demand: Any) -> dict[str, Any]:
         "allowed": workflow.allowed_events(demand.state),
         **queries.demand_detail(demand),
     }
+    parsed = parsed_for_demand(demand)
+    context["need_requirements"] = requirement_rows(parsed)
+    context["need_unread"] = unread_rows(parsed)
     if can_handle:
         context.update(
             respond_form=RespondForm(),
@@ -173,7 +186,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     """The suggested matches (loaded by htmx after the page, since building may take a moment)."""
     demand = queries.access_demand(request.user, pk, for_edit=True)
-    result = matching.suggest(demand)
+    result = suggest(demand)
     return render(
         request,
         "demands/_suggestions.html",
@@ -207,7 +220,7 @@ def accept_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: the suggested resource becomes a referral response on the demand."""
     demand = queries.access_demand(request.user, pk, for_edit=True)
     key = request.POST.get("key", "")
-    suggestion = matching.find_suggestion(demand, key)
+    suggestion = find_suggestion(demand, key)
     error = ""
     if suggestion is None:
         error = "该推荐已不在当前推荐列表中，请刷新后重试"
@@ -226,7 +239,7 @@ def accept_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
             error = _messages_of(exc)
     if request.htmx:  # type: ignore[attr-defined]
         demand = queries.access_demand(request.user, pk, for_edit=True)
-        result = matching.suggest(demand)
+        result = suggest(demand)
         return render(
             request,
             "demands/_suggestions.html",
@@ -433,8 +446,11 @@ def routing(request: HttpRequest) -> HttpResponse:
         request,
         "demands/routing.html",
         {
-            "rules": list(RoutingRule.objects.select_related("region", "unit")),
-            "sla_rows": _sla_rows(),
+            "rules": list(
+                RoutingRule.objects.restrict(user, VIEW).select_related("region", "unit")
+            ),
+            "all_regions_label": _("全部区域") if scope.everything else _("本单位全部辖区"),
+            "sla_rows": _sla_rows(user),
             "categories": Category.choices,
             "units": units,
             "regions": list(regions),
@@ -443,23 +459,15 @@ def routing(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _sla_rows() -> list[tuple[str, int, int]]:
-    slas = {s.category: s for s in SlaPolicy.objects.all()}
-    rows = []
-    for value, label in Category.choices:
-        s = slas.get(value)
-        rows.append(
-            (
-                str(label),
-                s.accept_days if s else services.DEFAULT_ACCEPT_DAYS,
-                s.respond_days if s else services.DEFAULT_RESPOND_DAYS,
-            )
-        )
-    return rows
+def _sla_rows(user: Any) -> list[tuple[str, int, int]]:
+    from .services.routing import sla_rows_for
+
+    labels = dict(Category.choices)
+    return [(str(labels[c]), accept, respond) for c, accept, respond in sla_rows_for(user)]
 
 
 def services_routing_save(request: HttpRequest, units: list[Any]) -> None:
-    from .routing import routing_rule_save, sla_policy_save
+    from .services.routing import routing_rule_save, sla_policy_save
 
     form = request.POST.get("form")
     if form == "sla":

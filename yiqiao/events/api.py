@@ -16,8 +16,9 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from . import meetings, queries, services
+from . import queries, services
 from .models import Event
+from .services import meetings
 
 router = Router(tags=["events 活动"])
 
@@ -143,9 +144,9 @@ class OutcomeIn(Schema):
     row_version: int | None = None
 
 
-class SigningIn(Schema):
+class EventSigningIn(Schema):
     agreement_type: str
-    amount: Decimal = Field(..., gt=0)
+    amount: Decimal | None = Field(None, ge=0, description="投资协议必填")
     currency: str = "CNY"
     parties: str
     project_id: int | None = None
@@ -156,7 +157,7 @@ class SigningIn(Schema):
     signed_on: dt.date | None = None
 
 
-class SigningOut(Schema):
+class EventSigningOut(Schema):
     id: int
     project_id: int
     signing_id: int
@@ -311,13 +312,13 @@ def record_outcome(request: HttpRequest, meeting_id: int, payload: OutcomeIn) ->
         raise _refused(exc) from exc
 
 
-@router.get("/events/{event_id}/signings", response=list[SigningOut], summary="活动签约")
+@router.get("/events/{event_id}/signings", response=list[EventSigningOut], summary="活动签约")
 def list_signings(request: HttpRequest, event_id: int) -> Any:
-    return queries.headline(queries.access_event(request.user, event_id))[1]
+    return queries.headline(queries.access_event(request.user, event_id), request.user)[1]
 
 
-@router.post("/events/{event_id}/signings", response={201: SigningOut}, summary="登记签约")
-def create_signing(request: HttpRequest, event_id: int, payload: SigningIn) -> Any:
+@router.post("/events/{event_id}/signings", response={201: EventSigningOut}, summary="登记签约")
+def create_signing(request: HttpRequest, event_id: int, payload: EventSigningIn) -> Any:
     from yiqiao.projects.queries import access_project
     from yiqiao.registry.queries import access_organisation
 
@@ -338,7 +339,7 @@ def create_signing(request: HttpRequest, event_id: int, payload: SigningIn) -> A
 @router.get("/events/{event_id}/report", summary="活动报告")
 def get_report(request: HttpRequest, event_id: int) -> dict[str, Any]:
     event = queries.access_event(request.user, event_id)
-    data = queries.report(event, timezone.localdate())
+    data = queries.report(event, timezone.localdate(), request.user)
     return {
         "registrations": data["registrations"],
         "requests": data["requests"],

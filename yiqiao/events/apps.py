@@ -10,6 +10,7 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from yiqiao.core.panels import register_organisation_panel
 
+        from . import access  # noqa: F401  (registers the access rules)
         from .panels import organisation_events_panel
 
         register_organisation_panel("events", organisation_events_panel, order=40)

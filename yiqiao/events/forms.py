@@ -7,13 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yiqiao.core.widgets import DateInput, TimeInput, use_picker
 from yiqiao.demands.models import Category
-from yiqiao.projects.models import Currency, Signing
-from yiqiao.registry.models import Region
+from yiqiao.projects.forms import INVESTOR_KINDS
+from yiqiao.projects.models import Currency, Project, Signing
+from yiqiao.registry.models import Organisation
 
 from .models import Event, Meeting
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class EventForm(forms.ModelForm):
@@ -37,17 +39,16 @@ class EventForm(forms.ModelForm):
             "invited_regions",
         ]
         widgets = {
-            "invited_regions": forms.CheckboxSelectMultiple,
             "starts_on": DATE,
             "ends_on": DATE,
-            "meetings_start": forms.TimeInput(attrs={"type": "time"}),
+            "meetings_start": TimeInput(),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ends_on"].required = False
-        regions = self.fields["invited_regions"]
-        regions.queryset = Region.objects.exclude(kind=Region.Kind.PARK).order_by("path")  # type: ignore[attr-defined]
+        # Any province, city or county of China, searched by name (3,400 checkboxes would not do).
+        use_picker(self.fields["invited_regions"], "regions", user, exclude_kind="park")
 
 
 class UploadForm(forms.Form):
@@ -116,13 +117,31 @@ class OutcomeForm(forms.Form):
 
 
 class SigningForm(forms.Form):
-    project = forms.IntegerField(label=_("已有项目编号"), required=False)
+    """A signing at an event; the project and the investor are searched by name among what the
+    user may see (the access layer), never typed as ids."""
+
+    project = forms.ModelChoiceField(
+        label=_("已有项目"), queryset=Project.objects.none(), required=False
+    )
     new_project_title = forms.CharField(label=_("或新项目名称"), max_length=160, required=False)
-    investor = forms.IntegerField(label=_("投资方（名录机构编号）"), required=False)
+    investor = forms.ModelChoiceField(
+        label=_("投资方"), queryset=Organisation.objects.none(), required=False
+    )
     parties = forms.CharField(label=_("签约各方"), max_length=300)
     agreement_type = forms.ChoiceField(label=_("协议类型"), choices=Signing.AgreementType.choices)
-    amount = forms.DecimalField(label=_("金额（元）"), max_digits=16, decimal_places=2)
+    amount = forms.DecimalField(
+        label=_("金额（元）"),
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        help_text=_("投资协议必填；战略合作协议、框架协议可不填"),
+    )
     currency = forms.ChoiceField(label=_("币种"), choices=Currency.choices, initial="CNY")
     project_count = forms.IntegerField(label=_("项目数"), min_value=1, initial=1)
     sector = forms.CharField(label=_("领域"), max_length=120, required=False)
     signed_on = forms.DateField(label=_("签约日期"), widget=DATE, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        use_picker(self.fields["project"], "projects", user)
+        use_picker(self.fields["investor"], "organisations", user, kind=INVESTOR_KINDS)

@@ -17,9 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yiqiao.core.models import TimeStampedModel
+from yiqiao.core.models import Model, TimeStampedModel
 
 MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 
@@ -27,6 +28,18 @@ MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 def new_token() -> str:
     """An unguessable URL-safe token (128 bits)."""
     return secrets.token_urlsafe(16)
+
+
+#: How far ahead an event may be dated: promotion plans run a few years, not decades.
+EVENT_YEARS_AHEAD = 5
+
+
+def latest_event_date(today: dt.date) -> dt.date:
+    """The last day an event may start or end, counted from ``today``."""
+    try:
+        return today.replace(year=today.year + EVENT_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + EVENT_YEARS_AHEAD, day=28)
 
 
 class Event(TimeStampedModel):
@@ -100,6 +113,25 @@ class Event(TimeStampedModel):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("结束日期不能早于开始日期")})
+        # A typo in the year (9999, 2205) would file the event beyond every report and list.
+        latest = latest_event_date(timezone.localdate())
+        for name, label in (("starts_on", _("开始日期")), ("ends_on", _("结束日期"))):
+            value = getattr(self, name)
+            if value and value > latest:
+                raise ValidationError(
+                    {
+                        name: _(
+                            "%(label)s %(value)s 太远：活动日期最晚为 %(latest)s"
+                            "（今天起%(years)s年内），请检查年份"
+                        )
+                        % {
+                            "label": label,
+                            "value": value.isoformat(),
+                            "latest": latest.isoformat(),
+                            "years": EVENT_YEARS_AHEAD,
+                        }
+                    }
+                )
         if self.seats is not None and self.table_count * 2 > self.seats:
             raise ValidationError(
                 {
@@ -117,7 +149,7 @@ class Event(TimeStampedModel):
         return f"{start:%H:%M}–{end:%H:%M}"
 
 
-class AgendaSession(models.Model):
+class AgendaSession(Model):
     """One item of the event's programme."""
 
     class Kind(models.TextChoices):
@@ -149,7 +181,7 @@ class AgendaSession(models.Model):
         return self.title
 
 
-class Invitation(models.Model):
+class Invitation(Model):
     """An organisation on the invitation list (imported from a spreadsheet)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
@@ -231,7 +263,7 @@ class Registration(TimeStampedModel):
         return self.organisation_name
 
 
-class Participant(models.Model):
+class Participant(Model):
     """Someone who takes part in one-to-one meetings: a registered organisation or a
     government department answering questions. Available in slots first_slot..last_slot."""
 
@@ -274,7 +306,7 @@ class Participant(models.Model):
         return self.department_name
 
 
-class MeetingRequest(models.Model):
+class MeetingRequest(Model):
     """A participant asking to meet another; ``mutual`` when both asked (set on both rows)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="requests")
@@ -299,7 +331,7 @@ class MeetingRequest(models.Model):
         return f"{self.requester} → {self.invitee}"
 
 
-class MeetingRule(models.Model):
+class MeetingRule(Model):
     """An organiser's pin (must be served, optionally at a slot/table) or forbid."""
 
     class Kind(models.TextChoices):
@@ -320,7 +352,7 @@ class MeetingRule(models.Model):
         return f"{self.get_kind_display()} #{self.request_id}"
 
 
-class Schedule(models.Model):
+class Schedule(Model):
     """One run of the scheduler (a version); organisers publish one."""
 
     class Status(models.TextChoices):
@@ -362,7 +394,7 @@ class Schedule(models.Model):
         return f"v{self.version}"
 
 
-class Meeting(models.Model):
+class Meeting(Model):
     """A served request at a slot and table, and what came of it."""
 
     class Status(models.TextChoices):
@@ -411,7 +443,7 @@ class Meeting(models.Model):
         return f"{self.request} @{self.slot}/{self.table}"
 
 
-class MeetingSeat(models.Model):
+class MeetingSeat(Model):
     """A participant's place in a meeting; makes double booking a constraint violation."""
 
     schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="+")
@@ -430,7 +462,7 @@ class MeetingSeat(models.Model):
         return f"{self.participant_id}@{self.slot}"
 
 
-class ExhibitedProduct(models.Model):
+class ExhibitedProduct(Model):
     """A product shown by a (usually local) enterprise at the event's exhibition."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="products")
@@ -450,7 +482,7 @@ class ExhibitedProduct(models.Model):
         return self.name
 
 
-class RoadshowSlot(models.Model):
+class RoadshowSlot(Model):
     """A project presented at a roadshow, with its financing need."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="roadshows")
@@ -474,7 +506,7 @@ class RoadshowSlot(models.Model):
         return self.project_title
 
 
-class InvestorFeedback(models.Model):
+class InvestorFeedback(Model):
     """An investor's feedback on a roadshow project."""
 
     class Interest(models.TextChoices):
@@ -501,7 +533,7 @@ class InvestorFeedback(models.Model):
         return f"{self.investor_id}: {self.get_interest_display()}"
 
 
-class EventSigning(models.Model):
+class EventSigning(Model):
     """An agreement signed at the event; backed by one projects.Signing (recorded once)."""
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="signings")

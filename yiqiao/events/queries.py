@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from yiqiao.core.scope import Scope, user_scope
 
@@ -242,29 +243,64 @@ def _event_order(event: Event) -> tuple[dt.date, int]:
     return (event.starts_on, event.pk)
 
 
-def headline(event: Event) -> tuple[Headline, list[EventSigning]]:
-    """Projects and amounts signed at the event, counting each project once ever.
+def headline(event: Event, user: Any = None) -> tuple[Headline, list[EventSigning]]:
+    """Projects and amounts signed at the event, counting each agreement once ever.
 
-    A project already signed at an earlier event (by date, then creation) is listed as a
-    repeat and left out of the count and the amounts, so summing the headlines of several
-    events never counts a project twice.
+    A row is a repeat, left out of the count and the amounts, when its project was already
+    signed at an earlier event (by date, then creation), or when its agreement repeats an
+    earlier one (projects.engine.repeats: the same project or the same parties, the same
+    amount). Each repeat carries `repeat_evidence`, the earlier record it repeats, so summing
+    the headlines of several events never counts an agreement twice and says why. Given the
+    reading `user`, the evidence names an earlier event or project only if the user may see it.
     """
-    rows = list(event.signings.select_related("project", "signing").order_by("id"))
+    from yiqiao.core.templatetags.yiqiao import money
+    from yiqiao.projects.queries import repeat_evidence
+
+    rows = list(
+        event.signings.select_related("project", "signing__repeat_of__project").order_by("id")
+    )
     project_ids = [r.project_id for r in rows]
-    earlier = set(
+    earlier: dict[int, EventSigning] = {}
+    for row in (
         EventSigning.objects.filter(project_id__in=project_ids)
         .exclude(event=event)
         .filter(
             Q(event__starts_on__lt=event.starts_on)
             | Q(event__starts_on=event.starts_on, event_id__lt=event.pk)
         )
-        .values_list("project_id", flat=True)
-    )
+        .select_related("event")
+        .order_by("event__starts_on", "event_id", "id")
+    ):
+        earlier.setdefault(row.project_id, row)
     result = Headline(agreements=len(rows))
     counted: set[int] = set()
+    seen_events, seen_projects = _visible_ids(user, rows, earlier)
     for r in rows:
-        r.is_repeat = r.project_id in earlier  # type: ignore[attr-defined]
-        if r.is_repeat:  # type: ignore[attr-defined]
+        evidence = ""
+        if r.signing.repeat_of_id is not None:
+            original = r.signing.repeat_of
+            evidence = repeat_evidence(
+                r.signing,
+                visible=seen_projects is None
+                or (original is not None and original.project_id in seen_projects),
+            )
+        elif r.project_id in earlier and not (
+            seen_events is None or earlier[r.project_id].event_id in seen_events
+        ):
+            evidence = _("该项目此前已在其他单位的活动签约，本次不重复计入")
+        elif r.project_id in earlier:
+            first = earlier[r.project_id]
+            evidence = _(
+                "该项目已于 {day} 在“{event}”签约（{amount}，签约方：{parties}），本次不重复计入"
+            ).format(
+                day=f"{first.event.starts_on:%Y-%m-%d}",
+                event=first.event.title,
+                amount=money(first.amount, first.currency),
+                parties=first.parties,
+            )
+        r.is_repeat = bool(evidence)  # type: ignore[attr-defined]
+        r.repeat_evidence = evidence  # type: ignore[attr-defined]
+        if evidence:
             result.repeated.append(r)
             continue
         result.amounts[r.currency] = result.amounts.get(r.currency, Decimal(0)) + r.amount
@@ -274,10 +310,38 @@ def headline(event: Event) -> tuple[Headline, list[EventSigning]]:
     return result, rows
 
 
+def _visible_ids(
+    user: Any, rows: list[EventSigning], earlier: dict[int, EventSigning]
+) -> tuple[set[int] | None, set[int] | None]:
+    """The earlier events and original projects the user may see (None: all, no user given);
+    queried only when there are repeats to explain."""
+    if user is None:
+        return None, None
+    from yiqiao.projects.models import Project
+
+    event_ids = {e.event_id for e in earlier.values()}
+    originals = {r.signing.repeat_of.project_id for r in rows if r.signing.repeat_of is not None}
+    events = (
+        set(_visible_events(user_scope(user)).filter(pk__in=event_ids).values_list("pk", flat=True))
+        if event_ids
+        else set()
+    )
+    projects = (
+        set(
+            Project.objects.restrict(user, "view")
+            .filter(pk__in=originals)
+            .values_list("pk", flat=True)
+        )
+        if originals
+        else set()
+    )
+    return events, projects
+
+
 # ---- the report ----------------------------------------------------------------------------
 
 
-def report(event: Event, today: dt.date) -> dict[str, Any]:
+def report(event: Event, today: dt.date, user: Any = None) -> dict[str, Any]:
     """Figures of the event report in a fixed number of queries."""
     from yiqiao.demands.models import Demand
     from yiqiao.projects.models import StageChange
@@ -325,7 +389,7 @@ def report(event: Event, today: dt.date) -> dict[str, Any]:
     demand_states: dict[str, int] = defaultdict(int)
     for d in demands:
         demand_states[d.get_state_display()] += 1
-    figures, signings = headline(event)
+    figures, signings = headline(event, user)
     per_currency: dict[str, Decimal] = defaultdict(Decimal)
     for s in signings:
         per_currency[s.currency] += s.amount
@@ -337,7 +401,8 @@ def report(event: Event, today: dt.date) -> dict[str, Any]:
     )
     outcomes = []
     for days in OUTCOME_DAYS:
-        horizon = event.ends_on + dt.timedelta(days=days)
+        # An event at the end of the calendar (9999-12-31) has no later horizon to reach.
+        horizon = event.ends_on + dt.timedelta(days=min(days, (dt.date.max - event.ends_on).days))
         advanced = {pid for pid, on, stage in changes if on <= horizon and stage != "lost"}
         converted = sum(
             1 for d in demands if d.converted_at is not None and d.converted_at.date() <= horizon

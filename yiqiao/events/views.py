@@ -12,12 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiqiao.core.tabular import ImportFileError, read_table, write_xlsx
+from yiqiao.core.templatetags.yiqiao import CURRENCY_NAMES
 from yiqiao.registry.models import Organisation
 
-from . import meetings, queries, services
+from . import queries, services
 from .forms import (
     EventForm,
     OutcomeForm,
@@ -30,6 +32,7 @@ from .forms import (
     UploadForm,
 )
 from .models import AgendaSession, Event, InvestorFeedback, Registration
+from .services import meetings
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -61,7 +64,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
     services.check_can_edit(request.user)
-    form = EventForm(request.POST or None)
+    form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["invited_regions"] = list(data["invited_regions"])
@@ -78,7 +81,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = queries.access_event(request.user, pk)
-    figures, signings = queries.headline(event)
+    figures, signings = queries.headline(event, request.user)
     registration_url = request.build_absolute_uri(
         reverse("events:register", args=[event.registration_token])
     )
@@ -156,9 +159,18 @@ def register(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            if result.is_existing:
+            phone = form.cleaned_data["contact_phone"]
+            if not result.is_existing:
+                return redirect("events:badge", token, result.registration.checkin_token)
+            # Anyone may type another organisation's name: its badge (contact, check-in code)
+            # is shown again only to whoever gives the phone it was registered with.
+            if services.registration_same_contact(result.registration, phone):
                 messages.info(request, "贵单位已报名，以下为原报名信息")
-            return redirect("events:badge", token, result.registration.checkin_token)
+                return redirect("events:badge", token, result.registration.checkin_token)
+            form.add_error(
+                "contact_phone",
+                _("该机构已报名。如需查看参会凭证，请填写报名时登记的手机号，或联系主办方"),
+            )
     return render(request, "events/register.html", {"event": event, "form": form})
 
 
@@ -436,27 +448,21 @@ def agenda(request: HttpRequest, participant_id: int) -> HttpResponse:
 
 @login_required
 def signings(request: HttpRequest, pk: int) -> HttpResponse:
-    from yiqiao.projects.queries import access_project
-
     event = queries.access_event(request.user, pk)
-    form = SigningForm(request.POST or None, initial={"signed_on": event.starts_on})
+    form = SigningForm(
+        request.POST or None, user=request.user, initial={"signed_on": event.starts_on}
+    )
     if request.method == "POST":
         queries.access_event(request.user, pk, for_edit=True)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                project = access_project(request.user, data["project"]) if data["project"] else None
-                investor = (
-                    Organisation.objects.filter(pk=data["investor"]).first()
-                    if data["investor"]
-                    else None
-                )
                 services.event_signing_record(
                     event=event,
                     by=request.user,
-                    project=project,
+                    project=data["project"],
                     new_project_title=data["new_project_title"] or "",
-                    investor=investor,
+                    investor=data["investor"],
                     parties=data["parties"],
                     agreement_type=data["agreement_type"],
                     amount=data["amount"],
@@ -470,7 +476,7 @@ def signings(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "签约已登记")
                 return redirect("events:signings", pk)
-    figures, rows = queries.headline(event)
+    figures, rows = queries.headline(event, request.user)
     return render(
         request,
         "events/signings.html",
@@ -481,7 +487,7 @@ def signings(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     event = queries.access_event(request.user, pk)
-    data = queries.report(event, timezone.localdate())
+    data = queries.report(event, timezone.localdate(), request.user)
     if request.GET.get("format") == "xlsx":
         return _xlsx(_report_xlsx(event, data), f"event-{event.pk}-report.xlsx")
     return render(request, "events/report.html", {"event": event, **data})
@@ -504,7 +510,10 @@ def _report_xlsx(event: Event, data: dict[str, Any]) -> bytes:
         ["签约协议", figures.agreements],
         ["签约项目（不重复计）", figures.projects],
         ["签约金额", figures.amount_text()],
-        *[[f"登记金额（{c}）", str(v)] for c, v in data["signed_per_currency"].items()],
+        *[
+            [f"登记金额（{CURRENCY_NAMES.get(c, c)}）", v]
+            for c, v in data["signed_per_currency"].items()
+        ],
         ["跟进待办", data["follow_ups"]["due"]],
         ["跟进逾期", data["follow_ups"]["overdue"]],
         ["跟进完成", data["follow_ups"]["done"]],

@@ -12,8 +12,11 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from . import leads, queries, review, services
+from yiqiao.core.apischema import MAX_PAGE
+
+from . import queries, services
 from .models import Article, ExtractedFact, LeadSuggestion
+from .services import leads, review
 
 router = Router(tags=["intel 产业情报"])
 
@@ -127,7 +130,7 @@ def _editor(request: HttpRequest) -> None:
 
 @router.get("/articles", response=ArticlePage, summary="资讯列表")
 def list_articles(
-    request: HttpRequest, q: str = "", status: str = "", page: int = Query(1, ge=1)
+    request: HttpRequest, q: str = "", status: str = "", page: int = Query(1, ge=1, le=MAX_PAGE)
 ) -> Any:
     filters = queries.ArticleFilters.from_mapping({"q": q, "status": status})
     qs = queries.article_list(user=request.user, filters=filters)

@@ -10,6 +10,7 @@ class IntelConfig(AppConfig):
     def ready(self) -> None:
         from yiqiao.core.panels import register_organisation_panel
 
+        from . import access  # noqa: F401  (registers the access rules)
         from .panels import organisation_news_panel
 
         register_organisation_panel("intel", organisation_news_panel, order=60)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yiqiao.core.weblinks import validate_web_url
+
 
 class UploadForm(forms.Form):
     """One or more .txt/.html files; the encoding is detected (UTF-8, GBK/GB18030, Big5)."""
@@ -16,7 +18,11 @@ class UploadForm(forms.Form):
     )
     source_name = forms.CharField(label=_("来源"), max_length=120, required=False)
     source_url = forms.URLField(
-        label=_("原文链接"), max_length=500, required=False, assume_scheme="https"
+        label=_("原文链接"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[validate_web_url],
     )
 
 
@@ -26,7 +32,11 @@ class PasteForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=300, required=False)
     source_name = forms.CharField(label=_("来源"), max_length=120, required=False)
     source_url = forms.URLField(
-        label=_("原文链接"), max_length=500, required=False, assume_scheme="https"
+        label=_("原文链接"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[validate_web_url],
     )
     text = forms.CharField(
         label=_("正文"), widget=forms.Textarea(attrs={"rows": 12}), strip=False, required=False

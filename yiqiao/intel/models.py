@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yiqiao.core.models import TimeStampedModel
+from yiqiao.core.models import Model, TimeStampedModel
+from yiqiao.core.weblinks import validate_web_url
 
 
 class Article(TimeStampedModel):
@@ -31,7 +32,9 @@ class Article(TimeStampedModel):
 
     title = models.CharField(_("标题"), max_length=300, blank=True)
     source_name = models.CharField(_("来源"), max_length=120, blank=True)
-    source_url = models.URLField(_("原文链接"), max_length=500, blank=True)
+    source_url = models.URLField(
+        _("原文链接"), max_length=500, blank=True, validators=[validate_web_url]
+    )
     file_name = models.CharField(_("文件名"), max_length=200, blank=True)
     published_on = models.DateField(_("发布日期"), null=True, blank=True, db_index=True)
     raw_content = models.BinaryField(_("原始文件"), null=True, editable=False)
@@ -99,7 +102,7 @@ class Article(TimeStampedModel):
         return self.source_name or self.file_name or "粘贴文本"
 
 
-class FingerprintBand(models.Model):
+class FingerprintBand(Model):
     """One LSH band of an article's fingerprint: candidate near-duplicates share a band key."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
@@ -194,7 +197,7 @@ class ExtractedFact(TimeStampedModel):
         return self.status in {self.Status.CONFIRMED, self.Status.CORRECTED}
 
 
-class ConfirmedName(models.Model):
+class ConfirmedName(Model):
     """An organisation name an officer confirmed or corrected; fed to the engine's dictionary."""
 
     name = models.CharField(_("名称"), max_length=120, unique=True)

@@ -14,10 +14,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import leads, queries, review, services
+from . import queries, services
 from .forms import PasteForm, ReviewForm, UploadForm
 from .highlight import Span, highlight
 from .models import Article, ExtractedFact
+from .services import leads, review
 
 FACT_CSS = {
     ExtractedFact.Kind.ORGANISATION: "hl-org",
@@ -132,6 +133,14 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     may_change = queries.article_may_change(request.user, article)
     groups = [(kind.label, [f for f in facts if f.kind == kind]) for kind in ExtractedFact.Kind]
+    # each event shows the signing records made at it (the engine links them by event id)
+    signing_facts = [f for f in facts if f.kind == ExtractedFact.Kind.SIGNING]
+    for f in facts:
+        if f.kind == ExtractedFact.Kind.EVENT:
+            event_id = (f.payload or {}).get("id")
+            f.records = [  # type: ignore[attr-defined]
+                s for s in signing_facts if event_id and (s.payload or {}).get("event") == event_id
+            ]
     return render(
         request,
         "intel/article_detail.html",

@@ -14,11 +14,13 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from yiqiao.core.apischema import page_field
 from yiqiao.core.scope import user_scope
 from yiqiao.registry.queries import access_organisation
 
-from . import exports, queries, screening, services
+from . import exports, queries, services, versions
 from .models import Policy, ScreeningRun
+from .services import screening
 
 router = Router(tags=["policies 政策"])
 
@@ -29,7 +31,7 @@ class PolicyFilterIn(Schema):
     delivery: str = ""
     group: str = ""
     category: str = ""
-    page: int = Field(1, ge=1)
+    page: int = page_field()
     per_page: int = Field(50, ge=1, le=200)
 
 
@@ -98,7 +100,7 @@ class PolicyDetailOut(PolicyOut):
     publish_problems: list[str]
 
 
-class TransitionIn(Schema):
+class PolicyTransitionIn(Schema):
     to_status: str
     row_version: int
     note: str = ""
@@ -189,7 +191,7 @@ class ResultPage(Schema):
 class ResultFilterIn(Schema):
     list: str = Field("eligible", description="auto / eligible / quick / near")
     policy: int | None = None
-    page: int = Field(1, ge=1)
+    page: int = page_field()
     per_page: int = Field(100, ge=1, le=1000)
 
 
@@ -220,7 +222,7 @@ def _detail(request: HttpRequest, policy: Policy) -> dict[str, Any]:
     tests = []
     if policy.current_version is not None:
         try:
-            parsed = services.engine_policy(policy.current_version)
+            parsed = versions.engine_policy(policy.current_version)
             tests = [
                 {
                     "name": t.case.name,
@@ -257,7 +259,7 @@ def get_policy(request: HttpRequest, policy_id: int) -> dict[str, Any]:
 @router.post(
     "/policies/{policy_id}/transition", response=PolicyOut, summary="政策状态变更（发布前运行测试）"
 )
-def transition_policy(request: HttpRequest, policy_id: int, payload: TransitionIn) -> Policy:
+def transition_policy(request: HttpRequest, policy_id: int, payload: PolicyTransitionIn) -> Policy:
     try:
         policy = queries.access_policy(request.user, policy_id, for_edit=True)
     except PermissionDenied as exc:

@@ -9,7 +9,19 @@ class PoliciesConfig(AppConfig):
 
     def ready(self) -> None:
         from yiqiao.core.panels import register_organisation_panel
+        from yiqiao.demo.generators import register_demo_generator
 
+        from . import access  # noqa: F401  (registers the access rules)
+        from .demo import policies_demo
         from .panels import policy_panel
 
         register_organisation_panel("policies", policy_panel, order=10)
+        from yiqiao.core.imports import register_importer
+
+        from .services.awards import AwardImporter
+        from .services.records import record_importers
+
+        register_importer(AwardImporter)
+        for importer in record_importers():
+            register_importer(importer)
+        register_demo_generator("policies", policies_demo, after=("register",), label="政策库")

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from yiqiao.demo.generators import DemoContext
 from yiqiao.registry.models import Organisation, Region
 
 from .engine import FieldSpec
@@ -146,3 +147,11 @@ def load_demo_policy_data(
         OrganisationFact.objects.bulk_create(facts, batch_size=2000, ignore_conflicts=True)
         created = OrganisationFact.objects.count() - before
     return DemoPolicySummary(sync, chosen, created)
+
+
+def policies_demo(context: DemoContext) -> DemoPolicySummary:
+    """The policies' part of `yiqiao demo`: the library and enterprise facts."""
+    summary = load_demo_policy_data(seed=context.seed)
+    # The policy library and the enterprise facts the calculator and screening use.
+    context.notes.append(str(summary))
+    return summary

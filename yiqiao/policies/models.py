@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yiqiao.core.models import TimeStampedModel
+from yiqiao.core.models import Model, TimeStampedModel
 
 MONEY: Any = {"max_digits": 18, "decimal_places": 2}
 
@@ -91,7 +91,7 @@ class Policy(TimeStampedModel):
         return f"{self.document}{number}{self.article}"
 
 
-class PolicyVersion(models.Model):
+class PolicyVersion(Model):
     """One revision of a policy's YAML text (sync creates one per changed file; never edited).
 
     ``summary`` keeps the parsed outline (dated versions inside the file, parameters, test
@@ -130,7 +130,7 @@ class PolicyVersion(models.Model):
         return f"{self.policy_id} r{self.number}"
 
 
-class OrganisationFact(models.Model):
+class OrganisationFact(Model):
     """A value for one field of the policy field dictionary that the register holds no column for
     (e.g. 本年度启动I期临床试验数), as of a date, with its source and who entered it."""
 
@@ -170,7 +170,7 @@ class OrganisationFact(models.Model):
         return f"{self.organisation_id}.{self.field}@{self.as_of}"
 
 
-class ScreeningRun(models.Model):
+class ScreeningRun(Model):
     """One batch screening of the register in a user's scope (免申即享), possibly including a
     draft policy to measure its budget impact before publication."""
 
@@ -244,7 +244,7 @@ class ScreeningRun(models.Model):
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
 
 
-class ScreeningResult(models.Model):
+class ScreeningResult(Model):
     """One (enterprise, policy) row of a run: eligible (with amount), eligible if data were
     supplied (快申快享, with the missing fields), or a near miss (one condition fails)."""
 
@@ -285,3 +285,176 @@ class ScreeningResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}:{self.organisation_id}/{self.policy_id} {self.status}"
+
+
+class OrganisationRecord(Model):
+    """One record of a list-valued fact of an organisation: a medical-device certificate, a drug
+    approval, a clinical-trial milestone, a product's sales (``field`` names the list field of
+    the dictionary; ``data`` holds the record's own fields, checked against it). Records dated
+    on or before a screening date form the list the engine reads."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("机构"),
+        on_delete=models.CASCADE,
+        related_name="policy_records",
+    )
+    field = models.CharField(_("记录类型"), max_length=60)
+    data = models.JSONField(_("内容"), default=dict)
+    recorded_on = models.DateField(_("登记日期"))
+    source = models.CharField(_("数据来源"), max_length=120, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("企业数据记录")
+        verbose_name_plural = _("企业数据记录")
+        ordering = ["organisation", "field", "recorded_on", "id"]
+        indexes = [models.Index(fields=["field", "recorded_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}.{self.field}#{self.pk}"
+
+
+class AwardApplication(TimeStampedModel):
+    """A 快申快享 application: an organisation asks for a policy's award; an officer reviews it
+    (approved with an amount, or rejected) and records the payment, which becomes an
+    :class:`Award` the engine counts as received."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交")
+        APPROVED = "approved", _("已核准")
+        REJECTED = "rejected", _("未通过")
+        PAID = "paid", _("已兑付")
+
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        "submitted": ("approved", "rejected"),
+        "approved": ("paid", "rejected"),
+        "rejected": (),
+        "paid": (),
+    }
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("申请机构"),
+        on_delete=models.CASCADE,
+        related_name="award_applications",
+    )
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("政策"), on_delete=models.PROTECT, related_name="applications"
+    )
+    version = models.ForeignKey(
+        PolicyVersion,
+        verbose_name=_("政策版本"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    as_of = models.DateField(_("测算日期"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    amount_computed = models.DecimalField(_("测算金额（元）"), null=True, blank=True, **MONEY)
+    amount_approved = models.DecimalField(_("核准金额（元）"), null=True, blank=True, **MONEY)
+    trace = models.TextField(_("计算过程"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    review_note = models.CharField(_("审核意见"), max_length=300, blank=True)
+    paid_on = models.DateField(_("兑付日期"), null=True, blank=True)
+    payment_reference = models.CharField(_("支付凭证号"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("兑现申请")
+        verbose_name_plural = _("兑现申请")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.policy_id} {self.status}"
+
+    def can_move_to(self, status: str) -> bool:
+        """True when the workflow allows going from the current status to ``status``."""
+        return status in self.TRANSITIONS.get(self.status, ())
+
+
+class Award(Model):
+    """An award an organisation has received (已获奖励资助): from a payment in this platform, or
+    imported (awards paid elsewhere, by this or another level of government). ``policy_code``
+    is the library id (or an outside one such as ``national.major_drug``); the engine reads
+    these as ``awards_received`` for caps net of received, top-ups and 就高不重复."""
+
+    class Source(models.TextChoices):
+        PAYMENT = "payment", _("本平台兑付")
+        IMPORT = "import", _("导入")
+        MANUAL = "manual", _("手工登记")
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("机构"),
+        on_delete=models.CASCADE,
+        related_name="awards",
+    )
+    policy = models.ForeignKey(
+        Policy,
+        verbose_name=_("政策"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="awards",
+    )
+    policy_code = models.CharField(_("政策编号"), max_length=120, db_index=True)
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    awarded_on = models.DateField(_("兑付日期"), db_index=True)
+    source = models.CharField(
+        _("来源"), max_length=10, choices=Source.choices, default=Source.MANUAL
+    )
+    application = models.OneToOneField(
+        AwardApplication,
+        verbose_name=_("兑现申请"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="award",
+    )
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已获奖励")
+        verbose_name_plural = _("已获奖励")
+        ordering = ["organisation", "-awarded_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="award_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.policy_code} {self.amount}"

@@ -24,6 +24,7 @@ def policy_panel(request: Any, organisation: Any) -> str:
     view = queries.organisation_calculator(organisation, on=timezone.localdate())
     can_edit = bool(getattr(user, "can_edit_register", False)) and organisation.is_active
     missing = view.missing_fields()
+    applications = queries.open_applications(organisation)
     form = None
     if can_edit:
         form = FactForm(initial={"field": missing[0][0]} if missing else None)
@@ -32,7 +33,9 @@ def policy_panel(request: Any, organisation: Any) -> str:
         {
             "org": organisation,
             "calc": view,
-            "eligible": view.eligible(),
+            "eligible": [(p, item, applications.get(p.pk)) for p, item in view.eligible()],
+            "can_apply": queries.may_apply(user, organisation),
+            "awards": queries.organisation_awards(organisation),
             "superseded": view.superseded(),
             "quick": view.quick_apply(),
             "near": view.near_misses(),

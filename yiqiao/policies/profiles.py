@@ -31,11 +31,27 @@ from yiqiao.registry.models import Organisation, Region
 
 from .engine import FieldDictionary, FieldSpec, ProfileError, Snapshot, load_fields
 from .engine import snapshot_from_arrays as engine_snapshot_from_arrays
-from .engine.profile_values import coerce
-from .models import OrganisationFact
+from .engine.fields import AWARDS_RECEIVED
+from .engine.profile_values import coerce, coerce_item
+from .engine.snapshot import ItemTable, item_table
+from .models import Award, OrganisationFact, OrganisationRecord
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 FIELDS_FILE = LIBRARY_DIR / "fields.yaml"
+# The libraries shipped: the fictional one of the demo district, and the starter library of
+# real clauses (both use FIELDS_FILE). A deployment picks one with YIQIAO_POLICY_LIBRARY.
+LIBRARIES = {"demo": LIBRARY_DIR, "starter": LIBRARY_DIR / "starter"}
+
+
+def library_dir(name: str | None = None) -> Path:
+    """The policy library folder: ``name`` (``demo``, ``starter`` or a folder path), else the
+    setting ``YIQIAO_POLICY_LIBRARY`` (default ``demo``)."""
+    from django.conf import settings
+
+    chosen = name or getattr(settings, "YIQIAO_POLICY_LIBRARY", "") or "demo"
+    return LIBRARIES.get(chosen, Path(chosen))
+
+
 CHUNK = 5_000
 EPOCH = dt.date(1970, 1, 1)
 
@@ -84,6 +100,8 @@ def fact_value(spec: FieldSpec, raw: Any) -> Any:
     """A stored (JSON) fact value in the engine's type; raises ProfileError when it does not fit."""
     if raw is None:
         return None
+    if spec.type == "list" and isinstance(raw, list):
+        return tuple(coerce_item(spec, item, i) for i, item in enumerate(raw))
     if spec.type == "date" and isinstance(raw, str):
         try:
             raw = dt.date.fromisoformat(raw)
@@ -130,6 +148,34 @@ def _region_codes() -> dict[int, str]:
     return out
 
 
+LEVEL_FIELDS = {
+    "province_code": "province",
+    "city_code": "city",
+    "county_code": "district",
+    "zone_code": "zone",
+}
+
+
+def _region_levels() -> dict[str, dict[int, str]]:
+    """Per level field (province_code, city_code, county_code, zone_code): region id → the code
+    of the region's ancestor of that kind (itself included), through the same aliases as
+    ``region_code`` (``settings.YIQIAO_POLICY_REGION_CODES`` maps register codes to division
+    codes). A region with no ancestor of a kind has no entry (missing data)."""
+    from django.conf import settings
+
+    aliases: dict[str, str] = getattr(settings, "YIQIAO_POLICY_REGION_CODES", {}) or {}
+    rows = {r[0]: r for r in Region.objects.values_list("id", "code", "kind", "parent_id")}
+    out: dict[str, dict[int, str]] = {name: {} for name in LEVEL_FIELDS}
+    for region_id in rows:
+        node: tuple[Any, ...] | None = rows[region_id]
+        while node is not None:
+            for name, kind in LEVEL_FIELDS.items():
+                if node[2] == kind and region_id not in out[name]:
+                    out[name][region_id] = aliases.get(node[1], node[1])
+            node = rows.get(node[3]) if node[3] is not None else None
+    return out
+
+
 def _chain_codes(fields: FieldDictionary) -> dict[int, frozenset[str]]:
     """chain node id → its code and its ancestors' codes that the dictionary declares."""
     spec = fields.get("chain_nodes")
@@ -168,6 +214,11 @@ def organisation_profile(organisation: Organisation, *, on: dt.date) -> dict[str
                 profile[name] = value
     if "region_code" in fields:
         profile["region_code"] = _region_codes()[organisation.region_id]
+    levels = _region_levels()
+    for name in LEVEL_FIELDS:
+        code = levels[name].get(organisation.region_id)
+        if name in fields and code is not None:
+            profile[name] = code
     if "park_code" in fields and organisation.park_id is not None:
         profile["park_code"] = organisation.park.code  # type: ignore[union-attr]
     if "qualifications" in fields:
@@ -198,7 +249,42 @@ def organisation_profile(organisation: Organisation, *, on: dt.date) -> dict[str
             profile.pop(field, None)
         else:
             profile[field] = value
+    profile.update(_organisation_lists(organisation, on, fields, profile))
     return profile
+
+
+def _organisation_lists(
+    organisation: Organisation, on: dt.date, fields: FieldDictionary, profile: dict[str, object]
+) -> dict[str, object]:
+    """List fields of one organisation: its records dated on or before ``on`` (a list with no
+    record stays missing unless a fact says it is empty), and the awards received on or before
+    ``on`` (the platform knows every award it recorded, so none is an empty list, not missing)."""
+    out: dict[str, object] = {}
+    records = (
+        OrganisationRecord.objects.filter(organisation=organisation, recorded_on__lte=on)
+        .order_by("recorded_on", "id")
+        .values_list("field", "data")
+    )
+    for field, data in records:
+        spec = fields.get(field)
+        if spec is None or spec.type != "list":
+            continue
+        try:
+            item = coerce_item(spec, data, 0)
+        except ProfileError:
+            continue  # a record that no longer fits the dictionary reads as absent
+        current = out.get(field, profile.get(field) or ())
+        out[field] = (*current, item)  # type: ignore[misc]
+    if AWARDS_RECEIVED in fields:
+        out[AWARDS_RECEIVED] = tuple(
+            {"policy": code, "date": day, "amount_yuan": float(amount)}
+            for code, day, amount in Award.objects.filter(
+                organisation=organisation, awarded_on__lte=on
+            )
+            .order_by("awarded_on", "id")
+            .values_list("policy_code", "awarded_on", "amount")
+        )
+    return out
 
 
 # ---- the whole register -------------------------------------------------------------------------
@@ -309,6 +395,7 @@ def register_snapshot(organisations: QuerySet[Organisation], *, on: dt.date) -> 
 
     scalar = [(n, c) for n, c in _SCALAR_COLUMNS.items() if n in fields]
     region_code = _region_codes() if "region_code" in fields else {}
+    levels = {n: codes for n, codes in _region_levels().items() if n in fields}
     park_codes = dict(Region.objects.values_list("id", "code")) if "park_code" in fields else {}
     flags = list(QUALIFICATION_FLAGS.items())
     names = ["id", "region_id", "park_id", *(c for _, c in scalar), *(f for _, f in flags)]
@@ -327,6 +414,10 @@ def register_snapshot(organisations: QuerySet[Organisation], *, on: dt.date) -> 
         rows = np.searchsorted(ids, np.asarray(values[0], dtype=np.int64))
         if region_code:
             column("region_code").put_many(rows, [region_code.get(r) for r in values[1]])  # type: ignore[union-attr]
+        for name, by_region in levels.items():
+            target = column(name)
+            if target is not None:
+                target.put_many(rows, [by_region.get(r) for r in values[1]])
         if park_codes:
             column("park_code").put_many(  # type: ignore[union-attr]
                 rows, [park_codes.get(r) if r is not None else None for r in values[2]]
@@ -363,7 +454,12 @@ def register_snapshot(organisations: QuerySet[Organisation], *, on: dt.date) -> 
         .order_by("as_of", "id")
         .values_list("organisation_id", "field", "value")
     )
+    lists = _ListBuilder(fields, size)
     for org_id, field, raw in facts.iterator(chunk_size=CHUNK):
+        spec = fields.get(field)
+        if spec is not None and spec.type == "list":
+            lists.fact(position[org_id], field, raw)
+            continue
         target = column(field)
         if target is None or target.spec.source != "fact":
             continue
@@ -376,11 +472,130 @@ def register_snapshot(organisations: QuerySet[Organisation], *, on: dt.date) -> 
             target.missing[i] = True
         else:
             target.put(i, value)
+    records = (
+        OrganisationRecord.objects.filter(organisation_id__in=base, recorded_on__lte=on)
+        .order_by("organisation_id", "recorded_on", "id")
+        .values_list("organisation_id", "field", "data")
+    )
+    for org_id, field, data in records.iterator(chunk_size=CHUNK):
+        lists.record(position[org_id], field, data)
+    if AWARDS_RECEIVED in fields:
+        awards = (
+            Award.objects.filter(organisation_id__in=base, awarded_on__lte=on)
+            .order_by("organisation_id", "awarded_on", "id")
+            .values_list("organisation_id", "policy_code", "awarded_on", "amount")
+        )
+        for org_id, code, day, amount in awards.iterator(chunk_size=CHUNK):
+            lists.record(
+                position[org_id], AWARDS_RECEIVED,
+                {"policy": code, "date": day, "amount_yuan": float(amount)},
+            )  # fmt: skip
+    tables, list_missing = lists.tables()
+    plain = {n: c for n, c in columns.items() if c.spec.type != "list"}
     snapshot = engine_snapshot_from_arrays(
         fields,
         size,
-        {n: c.array for n, c in columns.items()},
-        {n: (c.missing if c.missing.any() else None) for n, c in columns.items()},
-        {n: c.vocab() for n, c in columns.items() if c.spec.type in ("enum", "str", "set")},
+        {n: c.array for n, c in plain.items()},
+        {n: (c.missing if c.missing.any() else None) for n, c in plain.items()},
+        {n: c.vocab() for n, c in plain.items() if c.spec.type in ("enum", "str", "set")},
+        tables,
+    )
+    missing = dict(snapshot.missing) | list_missing
+    snapshot = type(snapshot)(
+        snapshot.size, snapshot.columns, missing, snapshot.vocab, fields, tables
     )
     return RegisterSnapshot(snapshot, ids)
+
+
+class _ListBuilder:
+    """Items of the list fields while the register is read: records (JSON, checked when they
+    were written) and explicit "none" facts; encoded column by column at the end."""
+
+    def __init__(self, fields: FieldDictionary, size: int) -> None:
+        self.fields = fields
+        self.size = size
+        self.owners: dict[str, list[int]] = {}
+        self.items: dict[str, list[dict[str, Any]]] = {}
+        self.known: dict[str, np.ndarray] = {}
+
+    def _known(self, field: str) -> np.ndarray:
+        if field not in self.known:
+            self.known[field] = np.zeros(self.size, dtype=np.bool_)
+        return self.known[field]
+
+    def fact(self, row: int, field: str, raw: Any) -> None:
+        if isinstance(raw, list):
+            self._known(field)[row] = True
+            for item in raw:
+                if isinstance(item, dict):
+                    self.record(row, field, item)
+
+    def record(self, row: int, field: str, data: dict[str, Any]) -> None:
+        spec = self.fields.get(field)
+        if spec is None or spec.type != "list":
+            return
+        self._known(field)[row] = True
+        self.owners.setdefault(field, []).append(row)
+        self.items.setdefault(field, []).append(data)
+
+    def tables(self) -> tuple[dict[str, ItemTable], dict[str, Any]]:
+        tables: dict[str, ItemTable] = {}
+        missing: dict[str, Any] = {}
+        for name, spec in self.fields.fields.items():
+            if spec.type != "list":
+                continue
+            tables[name] = _encode_items(
+                spec, self.size, self.owners.get(name, []), self.items.get(name, [])
+            )
+            known = self.known.get(name)
+            if name == AWARDS_RECEIVED:
+                missing[name] = None
+            elif known is None:
+                missing[name] = np.ones(self.size, dtype=np.bool_)
+            else:
+                missing[name] = None if known.all() else ~known
+        return tables, missing
+
+
+def _encode_items(
+    spec: FieldSpec, size: int, owners: list[int], items: list[dict[str, Any]]
+) -> ItemTable:
+    """Columns of stored items (JSON: dates as text, codes as text), vectorised per field."""
+    assert spec.items is not None
+    columns: dict[str, npt.NDArray[Any]] = {}
+    masks: dict[str, npt.NDArray[np.bool_] | None] = {}
+    vocab: dict[str, tuple[str, ...]] = {}
+    for name, sub in spec.items.items():
+        raw = [item.get(name) for item in items]
+        mask = np.fromiter((v is None for v in raw), dtype=np.bool_, count=len(raw))
+        masks[name] = mask if mask.any() else None
+        kind = sub.type
+        if kind == "date":
+            texts = [v.isoformat() if isinstance(v, dt.date) else (v or "NaT") for v in raw]
+            days = np.array(texts, dtype="datetime64[D]").astype(np.int64)
+            columns[name] = np.where(mask, 0, days).astype(np.int32)
+        elif kind in ("number", "money"):
+            columns[name] = np.array(
+                [0.0 if v is None else float(v) for v in raw], dtype=np.float64
+            )
+        elif kind == "int":
+            columns[name] = np.array([0 if v is None else int(v) for v in raw], dtype=np.int64)
+        elif kind == "bool":
+            columns[name] = np.array([bool(v) for v in raw], dtype=np.bool_)
+        elif kind == "set":
+            codes = list(sub.values) + sorted({c for v in raw if v for c in v} - set(sub.values))
+            bit = {c: 1 << i for i, c in enumerate(codes)}
+            vocab[name] = tuple(codes)
+            columns[name] = np.array(
+                [sum(bit[c] for c in v) if v else 0 for v in raw], dtype=np.uint64
+            )
+        else:
+            codes = list(sub.values) + sorted(
+                {str(v) for v in raw if v is not None} - set(sub.values)
+            )
+            index = {c: i for i, c in enumerate(codes)}
+            vocab[name] = tuple(codes)
+            columns[name] = np.array(
+                [0 if v is None else index[str(v)] for v in raw], dtype=np.int32
+            )
+    return item_table(spec, size, np.array(owners, dtype=np.int64), columns, masks, vocab)

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -23,7 +24,7 @@ from yiqiao.registry.queries import OrganisationFilters, organisation_list
 from . import engine
 from .models import OrganisationFact, Policy, PolicyVersion, ScreeningResult, ScreeningRun
 from .profiles import field_dictionary, organisation_profile
-from .services import engine_policy
+from .versions import engine_policy
 
 
 @dataclass
@@ -62,13 +63,9 @@ class PolicyFilters:
 
 
 def _visible_policies(user: Any) -> QuerySet[Policy]:
-    scope = user_scope(user)
-    qs = Policy.objects.all()
-    if scope.everything or scope.is_staff_role:
-        return qs
-    if scope.is_empty:
-        return qs.none()
-    return qs.filter(status=Policy.Status.PUBLISHED)
+    """Released policies for staff, drafts only of their own region subtree (or the platform
+    library); outside users read published ones (the access rule in policies/access.py)."""
+    return Policy.objects.restrict(user, "view")
 
 
 def policy_list(*, user: Any, filters: PolicyFilters) -> QuerySet[Policy]:
@@ -226,6 +223,11 @@ def _visible_runs(user: Any) -> QuerySet[ScreeningRun]:
     return qs.filter(Q(region_id__in=scope.region_ids) | Q(created_by_id=user.pk))
 
 
+def can_author_policy(user: Any) -> bool:
+    """Officers and admins with a region (or everything) write policy drafts of their region."""
+    return can_start_run(user)
+
+
 def can_start_run(user: Any) -> bool:
     scope = user_scope(user)
     return bool(
@@ -282,4 +284,199 @@ def draft_choices(user: Any) -> list[Policy]:
         .filter(status__in=[Policy.Status.DRAFT, Policy.Status.REVIEW])
         .filter(current_version__isnull=False)
         .order_by("code")
+    )
+
+
+# ---- reach of a draft (the editor's preview) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThresholdStep:
+    """What relaxing one threshold would add: the bound as written, how many more
+    enterprises would qualify and how much more would be paid."""
+
+    bound: str
+    added: int
+    added_amount: float
+
+
+@dataclass(frozen=True)
+class NearGroup:
+    """Near misses failing one top-level condition, and the effect of relaxing it."""
+
+    label: str
+    count: int
+    steps: tuple[ThresholdStep, ...] = ()
+
+
+@dataclass(frozen=True)
+class DraftReach:
+    """How far a draft reaches on the register in the user's scope, on one date."""
+
+    as_of: dt.date
+    enterprises: int
+    eligible: int
+    amount: float
+    superseded: int
+    quick_apply: int
+    near_misses: int
+    near: tuple[NearGroup, ...]
+    examples: tuple[tuple[Organisation, float], ...]
+
+
+REACH_STEPS = (0.9, 0.8, 0.7)  # relaxed bounds tried for the commonest near-miss thresholds
+
+
+def _two_figures(value: float) -> float:
+    """``value`` rounded to two significant figures (1,463万 → 1,500万)."""
+    if value <= 0:
+        return value
+    from math import floor, log10
+
+    scale = 10 ** (floor(log10(value)) - 1)
+    return round(value / scale) * scale
+
+
+def _screen_draft(
+    library: list[engine.Policy], draft: engine.Policy, snapshot: engine.Snapshot, as_of: dt.date
+) -> tuple[engine.ScreeningResult, int]:
+    policies = [p for p in library if p.id != draft.id] + [draft]
+    result = engine.screen(policies, snapshot, as_of, near_miss_limit=max(snapshot.size, 1))
+    return result, len(policies) - 1
+
+
+def _relaxed(draft: engine.Policy, as_of: dt.date, top: int, bound: float) -> engine.Policy:
+    """``draft`` with the lower bound of its top-level condition ``top`` set to ``bound``."""
+    from dataclasses import replace
+
+    from .engine.expr import Num
+
+    version = draft.version_on(as_of)
+    assert version is not None
+    children = list(version.conditions.children)
+    children[top] = replace(children[top], operand=Num(bound, str(bound)))  # type: ignore[arg-type]
+    changed = replace(version, conditions=replace(version.conditions, children=tuple(children)))
+    return replace(draft, versions=tuple(changed if v is version else v for v in draft.versions))
+
+
+def draft_reach(*, user: Any, draft: engine.Policy, as_of: dt.date) -> DraftReach:
+    """Screen ``draft`` with the published library over the active register in ``user``'s
+    scope on ``as_of``: who qualifies and for how much (after 就高不重复 and shared caps), who
+    would with more data, and the near misses by failing condition — for the commonest numeric
+    lower bounds, how many more would qualify (and for how much) were the bound lower."""
+    from .engine.evaluate import resolve_operand
+    from .engine.model import Atom
+    from .engine.values import format_number
+    from .profiles import register_snapshot
+
+    organisations = organisation_list(user=user, filters=OrganisationFilters())
+    register = register_snapshot(organisations, on=as_of)
+    library = [parsed for _, parsed in published_engine_policies()]
+    result, index = _screen_draft(library, draft, register.snapshot, as_of)
+    info = result.policies[index]
+    mine = result.award_policy == index
+    amounts = result.award_amount[mine]
+    rows = result.award_enterprise[mine]
+    top_rows = sorted(zip(amounts.tolist(), rows.tolist(), strict=True), reverse=True)[:10]
+    ids = [int(register.organisation_ids[r]) for _, r in top_rows]
+    names = Organisation.objects.in_bulk(ids)
+    examples = tuple((names[i], a) for (a, _), i in zip(top_rows, ids, strict=True) if i in names)
+    version = draft.version_on(as_of)
+    near: list[NearGroup] = []
+    which = result.near_condition[result.near_policy == index]
+    if version is not None and which.size:
+        counts = sorted(
+            ((int(n), int(k)) for k, n in zip(*np.unique(which, return_counts=True), strict=True)),
+            reverse=True,
+        )
+        params = version.parameters_on(as_of)
+        for rank, (count, top) in enumerate(counts):
+            node = version.conditions.children[top]
+            steps: list[ThresholdStep] = []
+            numeric = isinstance(node, Atom) and node.op in ("ge", "gt")
+            numeric = numeric and node.type in ("number", "money", "int")  # type: ignore[union-attr]
+            if numeric and rank < 2:
+                bound = resolve_operand(node, params, as_of)  # type: ignore[arg-type]
+                for share in REACH_STEPS:
+                    lower = _two_figures(float(bound) * share)
+                    if lower >= float(bound):
+                        continue
+                    relaxed = _relaxed(draft, as_of, top, lower)
+                    again, at = _screen_draft(library, relaxed, register.snapshot, as_of)
+                    more = again.award_policy == at
+                    steps.append(
+                        ThresholdStep(
+                            bound=format_number(lower, node.unit or ""),  # type: ignore[union-attr]
+                            added=int(more.sum()) - int(mine.sum()),
+                            added_amount=float(again.award_amount[more].sum())
+                            - float(amounts.sum()),
+                        )
+                    )
+            near.append(NearGroup(info.top_labels[top], count, tuple(steps)))
+    return DraftReach(
+        as_of=as_of,
+        enterprises=register.snapshot.size,
+        eligible=int(mine.sum()),
+        amount=float(amounts.sum()),
+        superseded=info.superseded,
+        quick_apply=info.quick_apply,
+        near_misses=info.near_misses,
+        near=tuple(near),
+        examples=examples,
+    )
+
+
+# ---- 快申快享 applications and awards received -------------------------------------------------
+
+
+def organisation_awards(organisation: Organisation, *, limit: int = 20) -> list[Any]:
+    """Awards the organisation has received, latest first."""
+    from .models import Award
+
+    awards = Award.objects.filter(organisation=organisation).select_related("policy")
+    return list(awards.order_by("-awarded_on", "-id")[:limit])
+
+
+def open_applications(organisation: Organisation) -> dict[int, Any]:
+    """policy id → the organisation's open (submitted or approved) application."""
+    from .models import AwardApplication
+
+    rows = AwardApplication.objects.filter(
+        organisation=organisation,
+        status__in=[AwardApplication.Status.SUBMITTED, AwardApplication.Status.APPROVED],
+    )
+    return {a.policy_id: a for a in rows}
+
+
+def may_apply(user: Any, organisation: Organisation) -> bool:
+    """The enterprise's own users, and officers who may edit the register (on its behalf)."""
+    scope = user_scope(user)
+    if scope.organisation_id == organisation.pk:
+        return True
+    return bool(getattr(user, "can_edit_register", False)) and organisation.is_active
+
+
+def application_list(*, user: Any, status: str = "") -> QuerySet[Any]:
+    """Applications of organisations in the user's scope, newest first."""
+    from .models import AwardApplication
+
+    qs = AwardApplication.objects.restrict(user, "view").select_related(
+        "organisation", "policy", "submitted_by", "reviewed_by"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def access_application(user: Any, application_id: int) -> Any:
+    """One application the user may change (404 unseen, 403 not allowed)."""
+    from yiqiao.core.access import access_object
+
+    from .models import AwardApplication
+
+    return access_object(
+        AwardApplication.objects.select_related("organisation", "policy"),
+        user,
+        application_id,
+        "change",
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -16,11 +16,14 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from yiqiao.core.access import resolve_reference, resolve_references
+from yiqiao.core.apischema import choices_schema, page_field, patch_data
 from yiqiao.core.scope import user_scope
 from yiqiao.registry.models import ChainNode, Organisation, Region, Service
 
-from . import queries, services, translation
+from . import queries, services
 from .models import Activity, Currency, FundingTranche, Milestone, Project, Signing, Stage
+from .services import translational
 
 router = Router(tags=["projects 项目"])
 
@@ -37,11 +40,27 @@ def _refusal(exc: ValidationError) -> HttpError:
     return HttpError(422, "；".join(exc.messages))
 
 
+def _reference(request: HttpRequest, model: Any, pk: Any, *, field: str, label: str) -> Any:
+    """An id from the body, resolved through the access layer: a record of another scope and
+    a missing one answer the same 422, which names only the id sent."""
+    try:
+        return resolve_reference(model, request.user, pk, label=label)
+    except ValidationError as exc:
+        raise HttpError(422, f"{field}: {'；'.join(exc.messages)}") from exc
+
+
 def _editable(request: HttpRequest, pk: int) -> Project:
     project = queries.access_project(request.user, pk)
     if not queries.can_edit(request.user):
         raise HttpError(403, "当前角色只能查看，不能修改项目")
     return project
+
+
+# Choices published inline (several models nest a class called `Kind`; see choices_schema).
+ActivityKind: TypeAlias = Annotated[Activity.Kind, choices_schema(Activity.Kind)]
+AgreementType: TypeAlias = Annotated[Signing.AgreementType, choices_schema(Signing.AgreementType)]
+MilestoneKind: TypeAlias = Annotated[Milestone.Kind, choices_schema(Milestone.Kind)]
+FundingKind: TypeAlias = Annotated[FundingTranche.Kind, choices_schema(FundingTranche.Kind)]
 
 
 class ProjectFilterIn(Schema):
@@ -52,7 +71,7 @@ class ProjectFilterIn(Schema):
     owner: str = ""
     overdue: bool = False
     sort: str = "-updated"
-    page: int = Field(1, ge=1)
+    page: int = page_field()
     per_page: int = Field(25, ge=1, le=200)
 
 
@@ -213,6 +232,7 @@ class ProjectIn(Schema):
     expected_tax_yuan: Decimal | None = Field(None, ge=0)
     planned_jobs: int | None = Field(None, ge=0)
     next_follow_up_on: dt.date | None = None
+    lead_on: dt.date | None = Field(None, description="线索日期（补录时填写，默认今天）")
     source_note: str = ""
     description: str = ""
 
@@ -230,22 +250,30 @@ class ProjectPatch(Schema):
 
 def _resolve(request: HttpRequest, data: dict[str, Any]) -> None:
     scope = user_scope(request.user)
-    code = data.get("target_region")
+    code = (data.get("target_region") or "").strip()
+    if "target_region" in data and not code:
+        data["target_region"] = None  # an empty code clears the region, never a raw string
     if code:
         region = Region.objects.filter(code=code).first()
         if region is None or not (scope.everything or region.pk in scope.region_ids):
             raise HttpError(422, f"target_region: 区域“{code}”不存在或不在您的管辖范围内")
         data["target_region"] = region
     if "investors" in data:
-        orgs = list(Organisation.objects.filter(pk__in=data["investors"], is_active=True))
-        if len(orgs) != len(set(data["investors"])):
-            raise HttpError(422, "investors: 部分机构不存在")
-        data["investors"] = orgs
+        active = Organisation.objects.filter(is_active=True)
+        try:
+            data["investors"] = resolve_references(
+                active, request.user, list(dict.fromkeys(data["investors"])), label="投资方"
+            )
+        except ValidationError as exc:
+            raise HttpError(422, f"investors: {'；'.join(exc.messages)}") from exc
     if data.get("registered_company") is not None:
-        company = Organisation.objects.filter(pk=data["registered_company"]).first()
-        if company is None:
-            raise HttpError(422, "registered_company: 机构不存在")
-        data["registered_company"] = company
+        data["registered_company"] = _reference(
+            request,
+            Organisation,
+            data["registered_company"],
+            field="registered_company",
+            label="注册企业",
+        )
 
 
 @router.post("/projects", response={201: ProjectDetailOut}, summary="新建招商项目")
@@ -273,7 +301,7 @@ def get_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
 @router.patch("/projects/{project_id}", response=ProjectDetailOut, summary="修改项目")
 def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch) -> Any:
     project = _editable(request, project_id)
-    data = payload.dict(exclude_unset=True)
+    data = patch_data(payload, Project)
     row_version = data.pop("row_version")
     _resolve(request, data)
     try:
@@ -285,7 +313,7 @@ def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch)
     return _detail(request, queries.access_project(request.user, project_id))
 
 
-class TransitionIn(Schema):
+class StageTransitionIn(Schema):
     to_stage: Stage
     row_version: int
     reason: str = ""
@@ -293,7 +321,7 @@ class TransitionIn(Schema):
 
 
 @router.post("/projects/{project_id}/transitions", response=ProjectDetailOut, summary="阶段变更")
-def transition_project(request: HttpRequest, project_id: int, payload: TransitionIn) -> Any:
+def transition_project(request: HttpRequest, project_id: int, payload: StageTransitionIn) -> Any:
     project = _editable(request, project_id)
     try:
         services.project_advance_stage(
@@ -310,7 +338,7 @@ def transition_project(request: HttpRequest, project_id: int, payload: Transitio
 
 
 class ActivityIn(Schema):
-    kind: Activity.Kind
+    kind: ActivityKind
     happened_on: dt.date
     summary: str = Field(..., min_length=1)
     next_follow_up_on: dt.date | None = None
@@ -328,8 +356,8 @@ def add_activity(request: HttpRequest, project_id: int, payload: ActivityIn) -> 
 
 class SigningIn(Schema):
     signed_on: dt.date
-    agreement_type: Signing.AgreementType
-    amount: Decimal = Field(..., gt=0)
+    agreement_type: AgreementType
+    amount: Decimal | None = Field(None, ge=0, description="投资协议必填")
     currency: Currency
     signatories: str = Field(..., min_length=1)
     event_ref: str = ""
@@ -347,7 +375,7 @@ def add_signing(request: HttpRequest, project_id: int, payload: SigningIn) -> An
 
 
 class MilestoneIn(Schema):
-    kind: Milestone.Kind
+    kind: MilestoneKind
     achieved_on: dt.date
     realised_capex: Decimal = Field(Decimal("0"), ge=0)
     capital_arrived: Decimal = Field(Decimal("0"), ge=0)
@@ -449,19 +477,20 @@ def create_translation(request: HttpRequest, payload: TranslationIn) -> Any:
     if not queries.can_edit(request.user):
         raise HttpError(403, "当前角色只能查看，不能修改项目")
     data = payload.dict()
-    origin = Organisation.objects.filter(pk=data["origin"]).first()
-    if origin is None:
-        raise HttpError(422, "origin: 机构不存在")
-    data["origin"] = origin
+    data["origin"] = _reference(
+        request, Organisation, data["origin"], field="origin", label="成果来源机构"
+    )
     if data["incubator"] is not None:
-        data["incubator"] = Organisation.objects.filter(pk=data["incubator"]).first()
+        data["incubator"] = _reference(
+            request, Organisation, data["incubator"], field="incubator", label="孵化地"
+        )
     _resolve(
         request, {"target_region": data.get("landing_region")} if data.get("landing_region") else {}
     )
     if data.get("landing_region"):
         data["landing_region"] = Region.objects.get(code=data["landing_region"])
     try:
-        project = translation.translation_create(data=data, by=request.user)
+        project = translational.translation_create(data=data, by=request.user)
     except ValidationError as exc:
         raise _refusal(exc) from exc
     return Status(201, project)
@@ -487,13 +516,15 @@ class GateIn(Schema):
 def pass_gate(request: HttpRequest, project_id: int, payload: GateIn) -> Any:
     project = _translation_editable(request, project_id)
     try:
-        return translation.translation_pass_gate(project=project, by=request.user, **payload.dict())
+        return translational.translation_pass_gate(
+            project=project, by=request.user, **payload.dict()
+        )
     except ValidationError as exc:
         raise _refusal(exc) from exc
 
 
 class TrancheIn(Schema):
-    kind: FundingTranche.Kind
+    kind: FundingKind
     amount: Decimal = Field(..., gt=0)
     currency: Currency = Currency.CNY
     granted_on: dt.date
@@ -517,9 +548,13 @@ def add_tranche(request: HttpRequest, project_id: int, payload: TrancheIn) -> An
     project = _translation_editable(request, project_id)
     data = payload.dict()
     provider_id = data.pop("provider")
-    provider = Organisation.objects.filter(pk=provider_id).first() if provider_id else None
+    provider = (
+        _reference(request, Organisation, provider_id, field="provider", label="出资方")
+        if provider_id
+        else None
+    )
     try:
-        tranche = translation.funding_tranche_add(
+        tranche = translational.funding_tranche_add(
             project=project, by=request.user, provider=provider, **data
         )
     except ValidationError as exc:
@@ -527,7 +562,7 @@ def add_tranche(request: HttpRequest, project_id: int, payload: TrancheIn) -> An
     return Status(201, tranche)
 
 
-class ConvertIn(Schema):
+class TrancheConvertIn(Schema):
     converted_on: dt.date
     equity_percent: Decimal
 
@@ -538,14 +573,14 @@ class ConvertIn(Schema):
     summary="拨款转股权",
 )
 def convert_tranche(
-    request: HttpRequest, project_id: int, tranche_id: int, payload: ConvertIn
+    request: HttpRequest, project_id: int, tranche_id: int, payload: TrancheConvertIn
 ) -> Any:
     project = _translation_editable(request, project_id)
-    tranche = FundingTranche.objects.filter(pk=tranche_id, project=project).first()
+    tranche = project.tranches.filter(pk=tranche_id).first()
     if tranche is None:
         raise HttpError(404, "资金记录不存在")
     try:
-        return translation.funding_convert(tranche=tranche, by=request.user, **payload.dict())
+        return translational.funding_convert(tranche=tranche, by=request.user, **payload.dict())
     except ValidationError as exc:
         raise _refusal(exc) from exc
 
@@ -559,10 +594,8 @@ class BookingIn(Schema):
 @router.post("/translation/{project_id}/bookings", response={201: dict}, summary="预约平台服务")
 def add_booking(request: HttpRequest, project_id: int, payload: BookingIn) -> Any:
     project = _translation_editable(request, project_id)
-    service = Service.objects.filter(pk=payload.service).first()
-    if service is None:
-        raise HttpError(422, "service: 平台服务不存在")
-    booking = translation.service_booking_create(
+    service = _reference(request, Service, payload.service, field="service", label="平台服务")
+    booking = translational.service_booking_create(
         project=project,
         service=service,
         booked_on=payload.booked_on,
@@ -583,7 +616,7 @@ class CompanyIn(Schema):
 def add_company(request: HttpRequest, project_id: int, payload: CompanyIn) -> Any:
     project = _translation_editable(request, project_id)
     try:
-        company = translation.form_company(
+        company = translational.form_company(
             project=project, name=payload.name, uscc=payload.uscc, by=request.user
         )
     except ValidationError as exc:

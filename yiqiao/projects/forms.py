@@ -6,10 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from yiqiao.registry.models import ChainNode, Organisation, Region, Service
+from yiqiao.core.widgets import DateInput, use_picker
+from yiqiao.registry.forms import ChainNodeMultipleChoiceField
+from yiqiao.registry.models import Organisation, Region, Service
 
 from .engine import gates
 from .models import (
@@ -25,7 +26,16 @@ from .models import (
     TranslationProject,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
+#: Who may be a project's investor: a company (often a group investing in a new plant) or a fund.
+INVESTOR_KINDS = [Organisation.Kind.ENTERPRISE.value, Organisation.Kind.INVESTOR.value]
+#: Where a translational project comes from.
+ORIGIN_KINDS = [
+    Organisation.Kind.HOSPITAL.value,
+    Organisation.Kind.UNIVERSITY.value,
+    Organisation.Kind.INSTITUTE.value,
+    Organisation.Kind.ENTERPRISE.value,
+]
 AMOUNT: Any = {
     "min_value": Decimal("0"),
     "max_value": MAX_AMOUNT,
@@ -37,12 +47,7 @@ AMOUNT: Any = {
 class ProjectForm(forms.ModelForm):
     """Create/edit an investment project; regions and organisations limited to the user's scope."""
 
-    chain_nodes = forms.ModelMultipleChoiceField(
-        label=_("产业链节点"),
-        queryset=ChainNode.objects.order_by("position", "code"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    chain_nodes = ChainNodeMultipleChoiceField(label=_("产业链节点"))
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -64,17 +69,14 @@ class ProjectForm(forms.ModelForm):
         ]
         widgets = {"next_follow_up_on": DATE}
 
-    def __init__(
-        self, *args: Any, regions: list[Region], organisations: QuerySet[Organisation], **kw: Any
-    ) -> None:
+    def __init__(self, *args: Any, regions: list[Region], user: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.fields["target_region"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
             pk__in=[r.pk for r in regions]
         ).order_by("path")
-        self.fields["investors"].queryset = organisations  # type: ignore[attr-defined]
-        self.fields["registered_company"].queryset = organisations.filter(  # type: ignore[attr-defined]
-            kind=Organisation.Kind.ENTERPRISE
-        )
+        # Searchable pickers over what the user may see (a select of 3,000 names is unusable).
+        use_picker(self.fields["investors"], "organisations", user, kind=INVESTOR_KINDS)
+        use_picker(self.fields["registered_company"], "organisations", user, kind="enterprise")
 
     def service_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k != "row_version"}
@@ -101,7 +103,12 @@ class ActivityForm(forms.Form):
 class SigningForm(forms.Form):
     signed_on = forms.DateField(label=_("签约日期"), widget=DATE)
     agreement_type = forms.ChoiceField(label=_("协议类型"), choices=Signing.AgreementType.choices)
-    amount = forms.DecimalField(label=_("签约金额"), **AMOUNT)
+    amount = forms.DecimalField(
+        label=_("签约金额"),
+        required=False,
+        help_text=_("投资协议必填；战略合作协议、框架协议可不填"),
+        **AMOUNT,
+    )
     currency = forms.ChoiceField(label=_("币种"), choices=Currency.choices)
     signatories = forms.CharField(label=_("签约方"), max_length=300)
     event_ref = forms.CharField(label=_("签约活动"), max_length=200, required=False)
@@ -115,6 +122,11 @@ class MilestoneForm(forms.Form):
     jobs = forms.IntegerField(label=_("就业人数"), required=False, min_value=0)
     revenue = forms.DecimalField(label=_("年营收"), required=False, **AMOUNT)
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
+    evidence = forms.FileField(
+        label=_("凭证"),
+        required=False,
+        help_text=_("施工许可证、营业执照、银行进账单或现场照片；无凭证的节点不计入开工率等指标"),
+    )
 
 
 class TranslationForm(forms.ModelForm):
@@ -131,26 +143,15 @@ class TranslationForm(forms.ModelForm):
             "description",
         ]
 
-    def __init__(
-        self, *args: Any, regions: list[Region], organisations: QuerySet[Organisation], **kw: Any
-    ) -> None:
+    def __init__(self, *args: Any, regions: list[Region], user: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.fields["landing_region"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
             pk__in=[r.pk for r in regions]
         ).order_by("path")
-        self.fields["origin"].queryset = organisations.filter(  # type: ignore[attr-defined]
-            kind__in=[
-                Organisation.Kind.HOSPITAL,
-                Organisation.Kind.UNIVERSITY,
-                Organisation.Kind.INSTITUTE,
-                Organisation.Kind.ENTERPRISE,
-            ]
-        )
+        use_picker(self.fields["origin"], "organisations", user, kind=ORIGIN_KINDS)
         # An offshore innovation centre lies in another city; it is in scope because the unit
         # maintains it (owner_unit). Incubators of other units stay invisible.
-        self.fields["incubator"].queryset = organisations.filter(  # type: ignore[attr-defined]
-            kind=Organisation.Kind.INCUBATOR, is_active=True
-        )
+        use_picker(self.fields["incubator"], "organisations", user, kind="incubator", active="1")
 
 
 class GateForm(forms.Form):
@@ -206,6 +207,6 @@ class BookingForm(forms.Form):
     booked_on = forms.DateField(label=_("预约日期"), widget=DATE)
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, services: QuerySet[Service], **kw: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        use_picker(self.fields["service"], "services", user)

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yiqiao.core.models import TimeStampedModel
+from yiqiao.core.models import Model, Owned, TimeStampedModel
 
 from .engine import figures, funding, gates, pipeline
 
@@ -53,7 +53,7 @@ class Stage(models.TextChoices):
 assert tuple(Currency.values) == figures.CURRENCIES
 
 
-class Project(TimeStampedModel):
+class Project(Owned, TimeStampedModel):
     """An investment project (招商项目) followed from first contact to production."""
 
     class Kind(models.TextChoices):
@@ -94,22 +94,6 @@ class Project(TimeStampedModel):
         _("预计年税收（元）"), null=True, blank=True, validators=AMOUNT_RANGE, **MONEY
     )
     planned_jobs = models.PositiveIntegerField(_("预计就业（人）"), null=True, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("负责人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="projects",
-    )
-    owner_unit = models.ForeignKey(
-        "accounts.OrgUnit",
-        verbose_name=_("负责单元"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="projects",
-    )
     next_follow_up_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
     registered_company = models.ForeignKey(
         "registry.Organisation",
@@ -174,7 +158,7 @@ class Project(TimeStampedModel):
         return (today - self.stage_entered_on).days
 
 
-class StageChange(models.Model):
+class StageChange(Model):
     """One move of a project between stages: when, by whom, and how long the old stage lasted."""
 
     project = models.ForeignKey(
@@ -211,7 +195,7 @@ def _attachment_path(instance: Activity, filename: str) -> str:
     return f"projects/{instance.project_id}/{timezone.localdate():%Y%m}/{filename}"
 
 
-class Activity(models.Model):
+class Activity(Model):
     """A contact with the investor: visit, call, meeting, site visit (考察), event contact."""
 
     class Kind(models.TextChoices):
@@ -251,7 +235,7 @@ class Activity(models.Model):
         return f"{self.get_kind_display()} {self.happened_on}"
 
 
-class Signing(models.Model):
+class Signing(Model):
     """A signed agreement (签约). The same agreement recorded twice is refused, not counted twice."""
 
     class AgreementType(models.TextChoices):
@@ -273,6 +257,18 @@ class Signing(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    # Set by the service when this agreement repeats an earlier one (engine.repeats): the same
+    # project, or the same parties, signed again for the same amount. A repeat adds nothing to
+    # the project's signed amount and is counted once in every headline and figure.
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("重复签约（首次签约）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeats",
+    )
+    repeat_reason = models.CharField(_("重复签约依据"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("签约")
@@ -292,7 +288,11 @@ class Signing(models.Model):
         return f"{self.get_agreement_type_display()} {self.signed_on}"
 
 
-class Milestone(models.Model):
+def _milestone_evidence_path(instance: Milestone, filename: str) -> str:
+    return f"projects/{instance.project_id}/evidence/{filename}"
+
+
+class Milestone(Model):
     """A landing milestone with what was realised: capex, capital arrived, jobs, revenue.
 
     capex and capital are the amounts of this milestone (they add up over milestones); jobs and
@@ -321,6 +321,11 @@ class Milestone(models.Model):
         _("年营收"), null=True, blank=True, validators=AMOUNT_RANGE, **MONEY
     )
     note = models.CharField(_("备注"), max_length=300, blank=True)
+    # Assessment rules count 开工/投产/到资 only when they can be evidenced (a permit, a licence,
+    # a bank slip, a photo): the cockpit's rates leave out milestones without it.
+    evidence = models.FileField(
+        _("凭证"), upload_to=_milestone_evidence_path, blank=True, max_length=200
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -360,7 +365,7 @@ class ProductType(models.TextChoices):
     DIGITAL = gates.DIGITAL, _("数字医疗")
 
 
-class TranslationProject(TimeStampedModel):
+class TranslationProject(Owned, TimeStampedModel):
     """A research result being turned into a product (成果转化项目), passing stage gates."""
 
     title = models.CharField(_("项目名称"), max_length=160)
@@ -399,22 +404,6 @@ class TranslationProject(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="formed_from_projects",
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("负责人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="translation_projects",
-    )
-    owner_unit = models.ForeignKey(
-        "accounts.OrgUnit",
-        verbose_name=_("负责单元"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="translation_projects",
-    )
     description = models.TextField(_("简介"), blank=True)
 
     class Meta:
@@ -431,7 +420,7 @@ class TranslationProject(TimeStampedModel):
         return gates.next_gate(self.product_type, self.gate)
 
 
-class GateRecord(models.Model):
+class GateRecord(Model):
     """Passing one gate: date, entry-criteria evidence (criterion code → reference), phase."""
 
     project = models.ForeignKey(
@@ -461,7 +450,7 @@ class GateRecord(models.Model):
         return f"{self.get_gate_display()} {self.passed_on}"
 
 
-class ServiceBooking(models.Model):
+class ServiceBooking(Model):
     """Use of a platform service (概念验证, CRO, CDMO, 中试) by a translational project."""
 
     class Status(models.TextChoices):
@@ -496,8 +485,28 @@ class ServiceBooking(models.Model):
     def __str__(self) -> str:
         return f"{self.service_id} {self.booked_on}"
 
+    #: Statuses a booking can still move out of (the operator closes it out).
+    OPEN_STATUSES = (Status.BOOKED, Status.IN_PROGRESS)
 
-class FundingTranche(models.Model):
+    def is_past_due(self, today: dt.date) -> bool:
+        """Still only booked though its date has passed: it neither started nor was closed."""
+        return self.status == self.Status.BOOKED and self.booked_on < today
+
+    def status_label(self, today: dt.date) -> str:
+        """The status as read on ``today``: a booking whose date has passed is no longer
+        "booked" (upcoming) but waiting for the operator to confirm what happened."""
+        if self.is_past_due(today):
+            return str(_("已过预约日期，待确认"))
+        if self.status == self.Status.BOOKED:
+            return str(_("待服务"))
+        return str(self.get_status_display())
+
+    @property
+    def status_today(self) -> str:
+        return self.status_label(timezone.localdate())
+
+
+class FundingTranche(Model):
     """A funding tranche: grant (拨投结合, converts to equity at a gate), equity, or angel fund."""
 
     class Kind(models.TextChoices):
@@ -550,3 +559,42 @@ class FundingTranche(models.Model):
     @property
     def is_converted(self) -> bool:
         return self.converted_on is not None
+
+
+class ProjectFigure(Model):
+    """Summary rows of the cockpit's project figures (issue 18, fast figures).
+
+    Each row adds up, for one target region, owner unit and day, one measure of the projects:
+    ``signing`` — counted signings (repeats left out) signed that day, their number, amount in
+    the project's currency and amount in yuan at the planning rate; ``first`` — projects whose
+    first counted signing was that day; ``stage`` — projects in ``stage`` since that day.
+    The project services keep them in the transaction of each change (projects/summary.py);
+    ``yiqiao kpis rebuild --verify`` recounts them from the raw tables.
+    """
+
+    class Measure(models.TextChoices):
+        SIGNING = "signing", _("签约")
+        FIRST = "first", _("首次签约")
+        STAGE = "stage", _("所处阶段")
+
+    target_region = models.ForeignKey(
+        "registry.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner_unit = models.ForeignKey(
+        "accounts.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    measure = models.CharField(_("指标"), max_length=8, choices=Measure.choices)
+    day = models.DateField(_("日期"))
+    stage = models.CharField(_("阶段"), max_length=14, blank=True)
+    currency = models.CharField(_("币种"), max_length=3, blank=True)
+    count = models.IntegerField(_("个数"), default=0)
+    amount = models.DecimalField(_("金额"), default=Decimal("0"), **MONEY)
+    yuan = models.DecimalField(_("折合人民币"), default=Decimal("0"), **MONEY)
+
+    class Meta:
+        verbose_name = _("项目汇总")
+        verbose_name_plural = _("项目汇总")
+        indexes = [models.Index(fields=["measure", "day"], name="projects_figure_measure_day")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.day} {self.count}"

@@ -20,3 +20,16 @@ def organisation_projects_panel(request: Any, organisation: Any) -> str:
         {"investment": investment, "translational": translational, "org": organisation},
         request=request,
     )
+
+
+def service_bookings_panel(request: Any, _unused: Any) -> str:
+    """The services page's panel: bookings of the services the user may see (a platform
+    operator: the bookings of its own organisation's services)."""
+    bookings = queries.service_booking_list(user=request.user)
+    if not bookings:
+        return ""
+    return render_to_string(
+        "projects/_service_bookings_panel.html",
+        {"rows": queries.service_booking_rows(user=request.user, bookings=bookings)},
+        request=request,
+    )

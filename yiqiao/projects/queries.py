@@ -14,15 +14,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiqiao.core.scope import Scope, user_scope
 from yiqiao.registry.models import Organisation, Region
+from yiqiao.registry.queries import chain_subtree
 
-from .engine import figures, pipeline
-from .models import Project, Stage, StageChange, TranslationProject
+from .engine import figures, pipeline, repeats
+from .models import Project, ServiceBooking, Signing, Stage, StageChange, TranslationProject
 
 BOARD_CARDS_PER_COLUMN = 20
 HISTORY_ACTIVITIES = 30
@@ -81,7 +84,7 @@ class ProjectFilters:
     q: str = ""
     stage: str = ""
     zone: str = ""  # region code, includes everything below it
-    chain: str = ""  # chain node code, includes its children
+    chain: str = ""  # chain node code, includes everything below it
     owner: str = ""  # "me" or a user id
     overdue: bool = False
     sort: str = "-updated"
@@ -126,9 +129,7 @@ def _filtered(user: Any, filters: ProjectFilters, today: dt.date) -> QuerySet[Pr
     if filters.zone:
         qs = qs.filter(target_region_id__in=_region_ids(filters.zone))
     if filters.chain:
-        qs = qs.filter(
-            Q(chain_nodes__code=filters.chain) | Q(chain_nodes__parent__code=filters.chain)
-        )
+        qs = qs.filter(chain_nodes__in=chain_subtree(filters.chain)[1])
     if filters.owner == "me":
         qs = qs.filter(owner_id=getattr(user, "pk", None))
     elif filters.owner.isdigit():
@@ -196,6 +197,74 @@ def board(*, user: Any, filters: ProjectFilters, today: dt.date) -> list[dict[st
     return columns
 
 
+def project_choices(user: Any, params: dict[str, list[str]]) -> QuerySet[Project]:
+    """Investment projects the user may see, for a picker (``stage`` narrows to those stages)."""
+    from yiqiao.core.access import VIEW
+
+    qs = Project.objects.restrict(user, VIEW)
+    if "stage" in params:
+        known = {value for value, _label in Stage.choices}
+        qs = qs.filter(stage__in=[s for s in params["stage"] if s in known])
+    return qs.order_by("title")
+
+
+#: Bookings shown on the services page (the most recent first).
+SERVICE_BOOKINGS_SHOWN = 100
+
+
+def service_booking_list(*, user: Any) -> list[ServiceBooking]:
+    """Bookings the user may see, newest first: staff those of projects in their scope; a
+    platform operator those of its own organisation's services."""
+    from yiqiao.core.access import VIEW
+
+    return list(
+        ServiceBooking.objects.restrict(user, VIEW)
+        .select_related("service", "project")
+        .order_by("-booked_on", "-pk")[:SERVICE_BOOKINGS_SHOWN]
+    )
+
+
+@dataclass
+class BookingRow:
+    """A booking as the services page shows it on a given day, with what the reader may do."""
+
+    booking: ServiceBooking
+    label: str
+    past_due: bool
+    moves: list[tuple[str, str]]  # (status, label) the reader may record; empty: read only
+
+
+def service_booking_rows(
+    *, user: Any, bookings: list[ServiceBooking], today: dt.date | None = None
+) -> list[BookingRow]:
+    """Each booking's status as of today (one whose date passed unconfirmed says so) and the
+    close-out choices for the bookings the user may change (one query for all of them)."""
+    from yiqiao.core.access import CHANGE
+
+    from .services.translational import BOOKING_MOVES
+
+    today = today or timezone.localdate()
+    open_ids = [b.pk for b in bookings if b.status in BOOKING_MOVES]
+    changeable = set(
+        ServiceBooking.objects.restrict(user, CHANGE)
+        .filter(pk__in=open_ids)
+        .values_list("pk", flat=True)
+    )
+    return [
+        BookingRow(
+            booking=b,
+            label=b.status_label(today),
+            past_due=b.is_past_due(today),
+            moves=[
+                (s, str(ServiceBooking.Status(s).label)) for s in BOOKING_MOVES.get(b.status, ())
+            ]
+            if b.pk in changeable
+            else [],
+        )
+        for b in bookings
+    ]
+
+
 def access_project(user: Any, project_id: int, *, for_edit: bool = False) -> Project:
     """One project the user may see (404 otherwise); with for_edit, may change it (403)."""
     project = (
@@ -213,7 +282,18 @@ def access_project(user: Any, project_id: int, *, for_edit: bool = False) -> Pro
 
 def project_history(*, user: Any, project: Project, today: dt.date) -> dict[str, Any]:
     """Everything the project page shows, in a fixed number of queries."""
-    signings = list(project.signings.all())
+    signings = list(project.signings.select_related("repeat_of", "repeat_of__project"))
+    originals = {s.repeat_of.project_id for s in signings if s.repeat_of is not None}
+    seen = set(
+        _visible_projects(user_scope(user)).filter(pk__in=originals).values_list("pk", flat=True)
+    )
+    for s in signings:
+        # A repeat of an earlier agreement is flagged with its evidence; it is not counted.
+        s.repeat_note = (  # type: ignore[attr-defined]
+            repeat_evidence(s, visible=s.repeat_of.project_id in seen)
+            if s.repeat_of is not None
+            else ""
+        )
     milestones = list(project.milestones.all())
     gap = figures.signed_vs_realised(
         [
@@ -259,6 +339,20 @@ def follow_ups_due(*, user: Any, today: dt.date, horizon_days: int = 7) -> Query
         .exclude(stage__in=[Stage.LOST, Stage.PRODUCTION])
         .select_related("target_region")
         .order_by("next_follow_up_on", "id")
+    )
+
+
+STALLED_DAYS = 90
+
+
+def stalled_projects(projects: QuerySet[Project], today: dt.date) -> QuerySet[Project]:
+    """The one definition of a stalled (stuck) project, used by the cockpit's figure and the
+    officer's home page alike: not lost, not in production, and in its current stage for more
+    than STALLED_DAYS days on ``today``. ``projects`` is an already scoped queryset."""
+    return (
+        projects.exclude(stage__in=[Stage.LOST, Stage.PRODUCTION])
+        .filter(stage_entered_on__lt=today - dt.timedelta(days=STALLED_DAYS))
+        .order_by("stage_entered_on", "id")
     )
 
 
@@ -400,3 +494,99 @@ def organisation_projects(*, user: Any, organisation: Organisation, limit: int =
         .order_by("-updated_at")[:limit]
     )
     return [investment, translational]
+
+
+# ---- repeat signings (engine.repeats) -------------------------------------------------------
+
+
+def counted_signings(signings: QuerySet[Signing] | None = None) -> QuerySet[Signing]:
+    """The signings every headline and figure counts: repeats of an earlier agreement (the
+    same project, or the same parties, signed again for the same amount) are left out, so a
+    sum over these counts each agreement once. Pass an already scoped queryset to narrow it."""
+    base = Signing.objects.all() if signings is None else signings
+    return base.filter(repeat_of__isnull=True)
+
+
+def repeat_signings(signings: QuerySet[Signing] | None = None) -> QuerySet[Signing]:
+    """The signings flagged as repeats, each with its original (`repeat_of`) at hand."""
+    base = Signing.objects.all() if signings is None else signings
+    return base.filter(repeat_of__isnull=False).select_related("repeat_of", "repeat_of__project")
+
+
+REPEAT_REASONS = {
+    repeats.SAME_PROJECT: _("同一项目以相同金额再次签约"),
+    repeats.SAME_PARTIES: _("相同签约方以相同金额再次签约（另立项目）"),
+}
+
+
+def repeat_evidence(signing: Signing, *, visible: bool = True) -> str:
+    """Why a signing is counted once, in words a reader can check against the two records.
+
+    `visible=False` when the reader may not see the original's project: the evidence then gives
+    its date and amount without naming the project, its event or its parties."""
+    original = signing.repeat_of
+    if original is None:
+        return ""
+    reason = REPEAT_REASONS.get(signing.repeat_reason, signing.repeat_reason)
+    from yiqiao.core.templatetags.yiqiao import money
+
+    if not visible:
+        return _("{reason}：首次签约 {day}（{amount}，其他单位登记的项目），本次不重复计入").format(
+            reason=reason,
+            day=f"{original.signed_on:%Y-%m-%d}",
+            amount=money(original.amount, original.currency),
+        )
+    return _(
+        "{reason}：首次签约 {day}（{where}，项目“{title}”，{amount}，签约方：{parties}），本次不重复计入"
+    ).format(
+        reason=reason,
+        day=f"{original.signed_on:%Y-%m-%d}",
+        where=original.event_ref or _("项目页登记"),
+        title=original.project.title,
+        amount=money(original.amount, original.currency),
+        parties=original.signatories,
+    )
+
+
+def signing_repeats_recount() -> list[str]:
+    """Differences between the stored repeat marks and a full recount (empty when they agree),
+    and between each project's signed amount and the sum of its counted signings."""
+    rows = list(Signing.objects.order_by("signed_on", "id"))
+    found = repeats.detect(
+        [
+            repeats.SigningFacts(
+                id=s.pk,
+                project_id=s.project_id,
+                signed_on=s.signed_on,
+                amount=s.amount,
+                currency=s.currency,
+                signatories=s.signatories,
+            )
+            for s in rows
+        ]
+    )
+    problems = []
+    for s in rows:
+        expected = found.get(s.pk)
+        stored = s.repeat_of_id
+        if (expected.original_id if expected else None) != stored:
+            problems.append(
+                f"签约 #{s.pk}：标记为重复 {stored or '无'}，重算为 {expected.original_id if expected else '无'}"
+            )
+    sums = {
+        r["project_id"]: (r["total"], r["first"])
+        for r in counted_signings()
+        .values("project_id")
+        .annotate(total=Sum("amount"), first=Min("signed_on"))
+        .order_by()
+    }
+    for pk, amount, first in Project.objects.filter(
+        Q(signed_on__isnull=False) | Q(pk__in=list(sums))
+    ).values_list("pk", "signed_amount", "signed_on"):
+        total, expected_first = sums.get(pk, (Decimal(0), None))
+        if (total, expected_first) != (amount, first):
+            problems.append(
+                f"项目 #{pk}：签约金额 {amount}（首次 {first}），"
+                f"计入的签约合计 {total}（首次 {expected_first}）"
+            )
+    return problems

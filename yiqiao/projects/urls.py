@@ -28,5 +28,10 @@ urlpatterns = [
         name="funding-convert",
     ),
     path("translation/<int:pk>/bookings/", views_translation.booking_add, name="booking-add"),
+    path(
+        "bookings/<int:booking_id>/close/",
+        views_translation.booking_close,
+        name="booking-close",
+    ),
     path("translation/<int:pk>/company/", views_translation.company_form, name="form-company"),
 ]

@@ -18,14 +18,14 @@ from django.views.decorators.http import require_POST
 
 from yiqiao.core.scope import user_scope
 from yiqiao.core.tabular import write_xlsx
-from yiqiao.registry.models import ChainNode, Organisation, Region
-from yiqiao.registry.queries import OrganisationFilters, organisation_list
+from yiqiao.registry.models import Region
+from yiqiao.registry.queries import chain_choices
 
 from . import queries, services
 from .engine import figures
 from .forms import ActivityForm, MilestoneForm, MoveForm, ProjectForm, SigningForm
-from .ledger import export_rows
 from .models import Project, Stage
+from .services.ledger import export_rows
 
 EXPORT_LIMIT = 100_000
 
@@ -40,12 +40,6 @@ def _scoped_regions(user: Any) -> list[Region]:
         Region.objects.all() if scope.everything else Region.objects.filter(id__in=scope.region_ids)
     )
     return list(qs.order_by("path"))
-
-
-def _organisations(user: Any) -> Any:
-    return organisation_list(user=user, filters=OrganisationFilters()).filter(
-        kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.INVESTOR]
-    )
 
 
 def _require_editor(user: Any) -> None:
@@ -65,9 +59,7 @@ def _filter_context(request: HttpRequest, filters: queries.ProjectFilters) -> di
         "query": filters.as_query(),
         "stages": Stage.choices,
         "regions": _scoped_regions(request.user),
-        "chain_nodes": list(
-            ChainNode.objects.select_related("parent").order_by("position", "code")
-        ),
+        "chain_nodes": chain_choices(),
         "can_edit": queries.can_edit(request.user),
     }
 
@@ -186,7 +178,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(
         request.POST or None,
         regions=_scoped_regions(request.user),
-        organisations=_organisations(request.user),
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -207,7 +199,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=project,
         initial={"row_version": project.row_version},
         regions=_scoped_regions(request.user),
-        organisations=_organisations(request.user),
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         data = form.service_data()

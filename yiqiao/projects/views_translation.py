@@ -9,15 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yiqiao.registry.models import Organisation
-from yiqiao.registry.queries import OrganisationFilters, organisation_list, service_list
 
-from . import queries, translation
+from . import queries
 from .engine import gates
 from .forms import BookingForm, CompanyForm, ConvertForm, FundingForm, GateForm, TranslationForm
-from .models import FundingTranche, Gate
+from .models import FundingTranche, Gate, ServiceBooking
+from .services import translational
 from .views import _errors, _require_editor, _scoped_regions, _today
 
 BOARD_CARDS = 40
@@ -45,11 +46,11 @@ def translation_create(request: HttpRequest) -> HttpResponse:
     form = TranslationForm(
         request.POST or None,
         regions=_scoped_regions(request.user),
-        organisations=organisation_list(user=request.user, filters=OrganisationFilters()),
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            project = translation.translation_create(data=form.cleaned_data, by=request.user)
+            project = translational.translation_create(data=form.cleaned_data, by=request.user)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
@@ -81,9 +82,7 @@ def translation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if editable and project.next_gate
             else None,
             "funding_form": FundingForm() if editable else None,
-            "booking_form": BookingForm(
-                services=service_list(user=request.user), initial={"booked_on": _today()}
-            )
+            "booking_form": BookingForm(user=request.user, initial={"booked_on": _today()})
             if editable
             else None,
             "convert_form": ConvertForm(initial={"converted_on": _today()}) if editable else None,
@@ -116,7 +115,7 @@ def gate_pass(request: HttpRequest, pk: int) -> HttpResponse:
     form = GateForm(request.POST, project=project)
 
     def write(data: dict[str, Any]) -> None:
-        translation.translation_pass_gate(
+        translational.translation_pass_gate(
             project=project,
             to_gate=form.to_gate,
             passed_on=data["passed_on"],
@@ -135,7 +134,7 @@ def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = queries.access_translation(request.user, pk, for_edit=True)
 
     def write(data: dict[str, Any]) -> None:
-        translation.funding_tranche_add(project=project, by=request.user, **data)
+        translational.funding_tranche_add(project=project, by=request.user, **data)
 
     return _back(request, pk, write, FundingForm(request.POST), "已登记资金")
 
@@ -149,7 +148,7 @@ def funding_convert(request: HttpRequest, pk: int, tranche_id: int) -> HttpRespo
         raise Http404("资金记录不存在")
 
     def write(data: dict[str, Any]) -> None:
-        translation.funding_convert(tranche=tranche, by=request.user, **data)
+        translational.funding_convert(tranche=tranche, by=request.user, **data)
 
     return _back(request, pk, write, ConvertForm(request.POST), "已登记拨款转股")
 
@@ -161,7 +160,7 @@ def company_form(request: HttpRequest, pk: int) -> HttpResponse:
     form = CompanyForm(request.POST)
 
     def write(data: dict[str, Any]) -> Organisation:
-        return translation.form_company(
+        return translational.form_company(
             project=project, name=data["name"], uscc=data["uscc"], by=request.user
         )
 
@@ -172,9 +171,37 @@ def company_form(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def booking_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = queries.access_translation(request.user, pk, for_edit=True)
-    form = BookingForm(request.POST, services=service_list(user=request.user))
+    form = BookingForm(request.POST, user=request.user)
 
     def write(data: dict[str, Any]) -> None:
-        translation.service_booking_create(project=project, by=request.user, **data)
+        translational.service_booking_create(project=project, by=request.user, **data)
 
     return _back(request, pk, write, form, "已登记服务预约")
+
+
+@login_required
+@require_POST
+def booking_close(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """The platform operator (or an officer of the project) records what became of a booking:
+    started, done or cancelled. Back to the services page, where the bookings are listed."""
+    from yiqiao.core.access import VIEW
+
+    booking = (
+        ServiceBooking.objects.restrict(request.user, VIEW)
+        .select_related("service")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        raise Http404("服务预约不存在或无权查看")
+    status = request.POST.get("status", "")
+    try:
+        translational.service_booking_close(
+            booking=booking, status=status, by=request.user, note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        label = ServiceBooking.Status(status).label
+        messages.success(request, f"已将“{booking.service.name}”的预约登记为{label}")
+    return redirect(reverse("registry:service-list") + "#service-bookings")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from .models import ChainNode, Contact, InvestorProfile, Organisation, Region, Service, Space
@@ -12,8 +14,21 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(ChainNode)
 class ChainNodeAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "parent", "position"]
+    """Read-only here: the tree is edited through the chain app's services, which keep bits,
+    masks and links consistent (a delete here would skip the refusal and the merge)."""
+
+    list_display = ["name", "code", "parent", "chain_position", "level", "position"]
+    list_filter = ["chain_position", "level"]
     search_fields = ["name", "code"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 class ContactInline(admin.TabularInline):

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, TypeAlias
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from yiqiao.core.apischema import choices_schema, page_field, patch_data
 from yiqiao.core.scope import mask_email, mask_phone
 
 from . import queries, services
 from .models import ChainNode, Organisation, Region
 
 router = Router(tags=["registry 生态名录"])
+
+
+OrganisationKind: TypeAlias = Annotated[Organisation.Kind, choices_schema(Organisation.Kind)]
 
 
 class OrganisationFilterIn(Schema):
@@ -27,7 +32,7 @@ class OrganisationFilterIn(Schema):
     qualification: str = ""
     stage: str = ""
     sort: str = "name"
-    page: int = Field(1, ge=1)
+    page: int = page_field()
     per_page: int = Field(25, ge=1, le=200)
 
 
@@ -89,7 +94,7 @@ class OrganisationDetailOut(OrganisationOut):
 
 class OrganisationIn(Schema):
     name: str = Field(..., min_length=1, max_length=120)
-    kind: Organisation.Kind = Organisation.Kind.ENTERPRISE
+    kind: OrganisationKind = Organisation.Kind.ENTERPRISE
     uscc: str | None = None
     region: str = Field(..., description="区域编码")
     park: str | None = None
@@ -123,7 +128,23 @@ class RegionOut(Schema):
     code: str
     name: str
     kind: str
+    division_code: str
     parent: str | None = Field(None, alias="parent.code")
+
+
+class RegionFilterIn(Schema):
+    parent: str = Field("", description="上级区域编码：只列其直属下级；留空列全部")
+    q: str = Field("", description="按名称、编码或行政区划代码查找")
+    kind: str = Field("", description="区域类型：province / city / district / zone / park")
+    page: int = page_field()
+    per_page: int = Field(50, ge=1, le=200)
+
+
+class RegionPage(Schema):
+    count: int
+    page: int
+    per_page: int
+    results: list[RegionOut]
 
 
 class ChainNodeOut(Schema):
@@ -188,7 +209,10 @@ def _resolve_regions(request: HttpRequest, payload: dict[str, Any]) -> None:
         if code is None:
             continue
         region = regions.get(code)
-        if region is None or not (scope.everything or region.pk in scope.region_ids):
+        # The region may be anywhere in China (shared reference data; the service keeps an
+        # outside region to organisations the user's unit maintains); the park is one of ours.
+        in_scope = region is not None and (scope.everything or region.pk in scope.region_ids)
+        if region is None or (key == "park" and not in_scope):
             raise HttpError(422, f"{key}: 区域“{code}”不存在或不在您的管辖范围内")
         payload[key] = region
 
@@ -223,7 +247,7 @@ def update_organisation(
     org = queries.access_organisation(request.user, org_id)
     if not request.user.can_edit_register:  # type: ignore[union-attr]
         raise HttpError(403, "当前角色无权修改名录")
-    data = payload.dict(exclude_unset=True)
+    data = patch_data(payload, Organisation)
     row_version = data.pop("row_version")
     try:
         org = services.organisation_update(
@@ -236,9 +260,30 @@ def update_organisation(
     return _detail(request, org)
 
 
-@router.get("/regions", response=list[RegionOut], summary="区域")
-def list_regions(request: HttpRequest) -> Any:
-    return Region.objects.select_related("parent").order_by("path")
+@router.get("/regions", response=RegionPage, summary="区域（分页，可按上级和关键词筛选）")
+def list_regions(request: HttpRequest, filters: Query[RegionFilterIn]) -> dict[str, Any]:
+    qs = Region.objects.select_related("parent").order_by("path")
+    parent_code = filters.parent.strip()
+    if parent_code:
+        parent = Region.objects.filter(code=parent_code).first()
+        if parent is None:
+            raise HttpError(400, f"未知的上级区域编码：{parent_code[:40]}")
+        qs = qs.filter(parent=parent)
+    kind = filters.kind.strip()
+    if kind:
+        if kind not in Region.Kind.values:
+            raise HttpError(400, f"未知的区域类型：{kind[:20]}")
+        qs = qs.filter(kind=kind)
+    q = filters.q.strip()[:80]
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(division_code__startswith=q))
+    start = (filters.page - 1) * filters.per_page
+    return {
+        "count": qs.count(),
+        "page": filters.page,
+        "per_page": filters.per_page,
+        "results": list(qs[start : start + filters.per_page]),
+    }
 
 
 @router.get("/chain-nodes", response=list[ChainNodeOut], summary="产业链节点")

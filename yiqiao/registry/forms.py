@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yiqiao.core.uscc import uscc_normalise, uscc_problem
+from yiqiao.core.widgets import DateInput, use_picker
 
 from .models import ChainNode, Contact, Organisation, Region, Space
 
@@ -27,15 +28,23 @@ class ListField(forms.CharField):
         return [part.strip() for part in text.split("、") if part.strip()]
 
 
+class ChainNodeMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Chain nodes as one indented list (the tree has some two hundred nodes: no checkboxes)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", ChainNode.objects.order_by("position", "code"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 12}))
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return "　" * (obj.level - 1) + obj.name
+
+
 class OrganisationForm(forms.ModelForm):
     aliases = ListField(label=_("简称/别名"), required=False, help_text=_("多个用顿号分隔"))
     former_names = ListField(label=_("曾用名"), required=False)
-    chain_nodes = forms.ModelMultipleChoiceField(
-        label=_("产业链节点"),
-        queryset=ChainNode.objects.order_by("position", "code"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    chain_nodes = ChainNodeMultipleChoiceField(label=_("产业链节点"))
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -68,17 +77,24 @@ class OrganisationForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "founded_on": forms.DateInput(attrs={"type": "date"}),
+            "founded_on": DateInput(),
             "products": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, regions: list[Region] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, regions: list[Region] | None = None, user: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if user is not None:
+            # Any province, city or county of China (an outside investor sits where it is);
+            # the service keeps a region outside the user's own to records the unit maintains.
+            use_picker(self.fields["region"], "regions", user)
         if regions is not None:
             ids = [r.pk for r in regions]
-            self.fields["region"].queryset = Region.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
+            if user is None:
+                self.fields["region"].queryset = Region.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
             self.fields["park"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
                 pk__in=ids, kind__in=[Region.Kind.ZONE, Region.Kind.PARK]
             )
@@ -126,12 +142,13 @@ class SpaceForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, regions: list[Region] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, regions: list[Region] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        # Owners are chosen by id; a select over a 100k register would be unusable.
-        self.fields["owner"].widget = forms.NumberInput(
-            attrs={"placeholder": _("机构编号（可空）")}
-        )
+        # The owner is searched by name among the organisations the user may see (a select over
+        # a 100k register would be unusable, and an id would name records of other scopes).
+        use_picker(self.fields["owner"], "organisations", user)
         if regions is not None:
             self.fields["park"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
                 pk__in=[r.pk for r in regions]
@@ -157,7 +174,7 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .imports import IMPORTERS
+        from yiqiao.core.imports import IMPORTERS
 
         # Other apps (e.g. the project ledger) register their importers in IMPORTERS.
         self.fields["target"].choices = [  # type: ignore[attr-defined]

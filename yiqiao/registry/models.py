@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -11,15 +12,16 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from yiqiao.core.models import TimeStampedModel
+from yiqiao.core.models import Model, TimeStampedModel
 from yiqiao.core.text import name_normalise
 from yiqiao.core.uscc import uscc_normalise, uscc_problem
+from yiqiao.vocab.fields import VocabularyListField, enum_field
 
 MONEY: Any = {"max_digits": 18, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 
-class Region(models.Model):
+class Region(Model):
     """Province → city → district → zone/park. `path` makes subtree queries one prefix match."""
 
     class Kind(models.TextChoices):
@@ -41,6 +43,11 @@ class Region(models.Model):
         related_name="children",
     )
     path = models.CharField(_("路径"), max_length=400, db_index=True, editable=False)
+    #: GB/T 2260 administrative-division code (6 digits: 310115 浦东新区); blank for a zone or
+    #: park, which has none of its own.
+    division_code = models.CharField(
+        _("行政区划代码"), max_length=6, blank=True, default="", db_index=True
+    )
 
     class Meta:
         verbose_name = _("区域")
@@ -55,8 +62,13 @@ class Region(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
-class ChainNode(models.Model):
-    """A node of the industry chain (产业链节点): biomedicine, devices, digital health, …"""
+class ChainNode(Model):
+    """A node of the industry chain (产业链节点); the tree is loaded from ``yiqiao/chain``.
+
+    A top-level node is a RESOURCES.md CHAIN_NODE position; every node below inherits its
+    ``chain_position`` and names the SECTOR values it covers. Its keywords and product words,
+    each with its provenance, are the chain app's ``ChainTerm`` rows.
+    """
 
     code = models.CharField(_("编码"), max_length=60, unique=True)
     name = models.CharField(_("名称"), max_length=60)
@@ -70,12 +82,16 @@ class ChainNode(models.Model):
         related_name="children",
     )
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    chain_position = enum_field("CHAIN_NODE", _("产业链环节"), db_index=True)
+    sectors = VocabularyListField(_("产品领域"), vocabulary="SECTOR")
+    level = models.PositiveSmallIntegerField(_("层级"), default=1, editable=False)
     bit = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         unique=True,
         editable=False,
-        help_text="Bit of Organisation.chain_mask for this node (0–62); None beyond 63 nodes.",
+        help_text="Bit of Organisation.chain_mask (0–62) for nodes with children; None for "
+        "leaves and beyond 63 such nodes (the register filter then joins the link table).",
     )
 
     class Meta:
@@ -87,11 +103,12 @@ class ChainNode(models.Model):
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
-        if self.bit is None and self._state.adding:
-            used = set(ChainNode.objects.exclude(bit=None).values_list("bit", flat=True))
-            free = [b for b in range(63) if b not in used]
-            # Beyond 63 nodes the chain filter falls back to a join (see registry.queries).
-            self.bit = free[0] if free else None
+        if self.parent_id is not None:
+            parent = ChainNode.objects.only("level", "chain_position").get(pk=self.parent_id)
+            self.level = parent.level + 1
+            self.chain_position = parent.chain_position
+        else:
+            self.level = 1
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
@@ -183,8 +200,17 @@ class Organisation(TimeStampedModel):
         related_name="merged_from",
     )
     is_active = models.BooleanField(_("有效"), default=True, db_index=True)
+    # RESOURCES.md attributes (organisation.*): null = unknown
+    chain_position = enum_field("CHAIN_NODE", _("主要产业链环节"))
+    sectors = VocabularyListField(_("产品领域"), vocabulary="SECTOR")
+    capabilities = VocabularyListField(_("合作能力"), vocabulary="CAPABILITY")
+    certifications = VocabularyListField(_("资质证书"), vocabulary="CERT")
+    coverage_regions = VocabularyListField(_("业务覆盖地域"), vocabulary="REGION")
+    hospital_grade = enum_field("HOSPITAL_GRADE", _("医院等级"))
+    gcp_certified = models.BooleanField(_("药物/器械临床试验机构备案"), null=True, blank=True)
+    therapeutic_areas = VocabularyListField(_("优势/备案专业"), vocabulary="TA")
     # Derived columns kept narrow so list pages filter and count from an index, not the rows:
-    # the text a search box matches (names, aliases, code) and one bit per chain node.
+    # the text a search box matches (names, aliases, code) and the chain bits (see ChainBits).
     search_text = models.CharField(max_length=800, default="", editable=False)
     chain_mask = models.BigIntegerField(default=0, editable=False)
 
@@ -278,13 +304,36 @@ def organisation_search_text(name: str, other_names: list[str], uscc: str | None
     return text[:800]
 
 
-def chain_mask_for(nodes: list[ChainNode]) -> int:
-    """The chain_mask bits of a set of nodes (nodes without a bit do not contribute)."""
-    mask = 0
-    for node in nodes:
-        if node.bit is not None:
-            mask |= 1 << node.bit
-    return mask
+class ChainBits:
+    """Masks of Organisation.chain_mask: a node's bit and its ancestors' bits.
+
+    An organisation's mask carries the bit of every node above each of its nodes, so the
+    register filters a whole subtree with one bit test. Build once for bulk work.
+    """
+
+    def __init__(self) -> None:
+        self.nodes: dict[int, tuple[int | None, int | None]] = {
+            pk: (bit, parent)
+            for pk, bit, parent in ChainNode.objects.values_list("pk", "bit", "parent_id")
+        }
+
+    def mask(self, node_ids: Iterable[int]) -> int:
+        mask = 0
+        for node_id in node_ids:
+            current: int | None = node_id
+            seen = 0
+            while current is not None and seen < 32:
+                bit, parent = self.nodes.get(current, (None, None))
+                if bit is not None:
+                    mask |= 1 << bit
+                current, seen = parent, seen + 1
+        return mask
+
+
+def chain_mask_for(nodes: Iterable[ChainNode]) -> int:
+    """The chain_mask of an organisation linked to ``nodes`` (their bits and their ancestors')."""
+    ids = [n.pk for n in nodes]
+    return ChainBits().mask(ids) if ids else 0
 
 
 class Contact(TimeStampedModel):
@@ -312,10 +361,14 @@ class Space(TimeStampedModel):
     """A 载体: a building unit, plant, land parcel or lab that can host an enterprise."""
 
     class Kind(models.TextChoices):
-        BUILDING = "building", _("楼宇/办公")
+        BUILDING = "building", _("楼宇/办公")  # legacy code: the vocabulary's ``office``
+        OFFICE = "office", _("写字楼/办公用房")
         PLANT = "plant", _("厂房")
         LAND = "land", _("土地")
         LAB = "lab", _("实验室")
+        WAREHOUSE = "warehouse", _("仓库/冷库")
+        INCUBATOR = "incubator", _("孵化工位/共享台位")
+        APARTMENT = "apartment", _("人才公寓/宿舍")
 
     name = models.CharField(_("名称"), max_length=120)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, db_index=True)
@@ -350,6 +403,39 @@ class Space(TimeStampedModel):
     )
     description = models.TextField(_("说明"), blank=True)
     is_available = models.BooleanField(_("可招商"), default=True)
+    # RESOURCES.md attributes (space.*): null = unknown, never a guess
+    status = enum_field("SPACE_STATUS", _("招商状态"), db_index=True)
+    tenure = enum_field("TENURE", _("租售方式"))
+    sale_price_yuan_per_m2 = models.FloatField(
+        _("售价（元/㎡）"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    floor_height_m = models.FloatField(
+        _("层高（米）"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    floor_load_kn_m2 = models.FloatField(
+        _("楼面荷载（kN/㎡）"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    floor_level = models.SmallIntegerField(_("所在楼层"), null=True, blank=True)
+    freight_elevator_t = models.FloatField(
+        _("货梯载重（吨）"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    gmp = models.BooleanField(_("按GMP设计或改造"), null=True, blank=True)
+    cleanroom_iso = models.FloatField(
+        _("洁净级别（ISO）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("数字越小越洁净：万级 = 7，十万级 = 8"),
+    )
+    bsl_level = models.PositiveSmallIntegerField(_("生物安全等级"), null=True, blank=True)
+    hazmat_allowed = models.BooleanField(_("允许使用危化品"), null=True, blank=True)
+    utilities = VocabularyListField(_("配套设施"), vocabulary="UTILITY")
+    land_use = enum_field("LAND_USE", _("用地性质"))
+    fit_out = enum_field("FIT_OUT", _("交付标准"))
+    industry_tags = VocabularyListField(_("产业定位"), vocabulary="SECTOR")
+    available_from = models.DateField(
+        _("可入驻日期"), null=True, blank=True, help_text=_("空置现房留空或填今天")
+    )
     owner_unit = models.ForeignKey(
         "accounts.OrgUnit",
         verbose_name=_("维护单元"),
@@ -395,6 +481,17 @@ class Service(TimeStampedModel):
         TESTING = "testing", _("检验检测")
         CSO = "cso", _("CSO营销")
         FINANCE = "finance", _("投融资服务")
+        CLINICAL_SITE = "clinical_site", _("临床试验机构服务")
+        SMO = "smo", _("SMO/CRC派驻")
+        QUALITY_SYSTEM = "quality_system", _("质量体系辅导")
+        STERILIZATION = "sterilization", _("灭菌服务")
+        MARKET_ACCESS = "market_access", _("市场准入")
+        IP = "ip", _("知识产权")
+        TALENT = "talent", _("人才服务")
+        EQUIPMENT_SHARING = "equipment_sharing", _("大型仪器共享")
+        TECH_TRANSFER = "tech_transfer", _("技术转移")
+        COLD_CHAIN = "cold_chain", _("医药冷链物流")
+        EHS = "ehs", _("环保安全服务")
 
     provider = models.ForeignKey(
         Organisation, verbose_name=_("服务机构"), on_delete=models.CASCADE, related_name="services"
@@ -405,6 +502,21 @@ class Service(TimeStampedModel):
     capacity_per_month = models.PositiveIntegerField(_("月服务能力（项）"), null=True, blank=True)
     lead_time_days = models.PositiveIntegerField(_("周期（天）"), null=True, blank=True)
     price_note = models.CharField(_("收费说明"), max_length=200, blank=True)
+    # RESOURCES.md attributes (service.*): null = unknown
+    sectors = VocabularyListField(_("服务领域"), vocabulary="SECTOR")
+    capabilities = VocabularyListField(_("服务能力"), vocabulary="CAPABILITY")
+    device_classes = VocabularyListField(_("器械类别"), vocabulary="DEVICE_CLASS")
+    phases = VocabularyListField(_("临床阶段"), vocabulary="PHASE")
+    therapeutic_areas = VocabularyListField(_("治疗领域"), vocabulary="TA")
+    scale_max_l = models.FloatField(
+        _("最大规模（升）"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    gmp = models.BooleanField(_("GMP条件"), null=True, blank=True)
+    accreditations = VocabularyListField(_("资质认可"), vocabulary="CERT")
+    markets = VocabularyListField(_("目标市场"), vocabulary="MARKET")
+    coverage_regions = VocabularyListField(_("服务范围"), vocabulary="REGION")
+    voucher_accepted = models.BooleanField(_("可用创新券"), null=True, blank=True)
+    accepting_orders = models.BooleanField(_("接受新委托"), default=True)
 
     class Meta:
         verbose_name = _("平台服务")
@@ -447,6 +559,18 @@ class InvestorProfile(TimeStampedModel):
         _("基金规模（元）"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
     )
     region_preference = models.CharField(_("地域偏好"), max_length=120, blank=True)
+    # RESOURCES.md attributes (investor.*): null = unknown. ``stages`` above keeps the old codes
+    # until every reader moves; ``stage_codes`` holds the STAGE vocabulary (migrated from them
+    # with yiqiao.vocab.legacy.INVESTOR_STAGE_LEGACY).
+    kind = enum_field("INVESTOR_KIND", _("资金方类型"))
+    stage_codes = VocabularyListField(_("投资轮次"), vocabulary="STAGE")
+    sector_codes = VocabularyListField(_("投资领域"), vocabulary="SECTOR")
+    instruments = VocabularyListField(_("资金形式"), vocabulary="INSTRUMENT")
+    currencies = VocabularyListField(_("币种"), vocabulary="CURRENCY")
+    regions = VocabularyListField(_("投资地域"), vocabulary="REGION")
+    lead_capable = models.BooleanField(_("可领投"), null=True, blank=True)
+    local_presence = models.BooleanField(_("本地设有基金或机构"), null=True, blank=True)
+    active = models.BooleanField(_("正在投资"), default=True)
 
     class Meta:
         verbose_name = _("投资人画像")
@@ -454,6 +578,17 @@ class InvestorProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation}"
+
+    @property
+    def stage_labels(self) -> str:
+        """The stages it invests in, as labels in the active language (never the codes):
+        the STAGE vocabulary's when set, else the older stage list's."""
+        from yiqiao.vocab.fields import labels
+
+        if self.stage_codes:
+            return labels("STAGE", self.stage_codes)
+        known = dict(self.Stage.choices)
+        return "、".join(str(known.get(s, s)) for s in self.stages or [])
 
     def clean(self) -> None:
         if (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from yiqiao.core.scope import Scope, user_scope
+from yiqiao.core.access import VIEW
 from yiqiao.core.text import name_normalise
 
 from .models import (
@@ -18,7 +19,6 @@ from .models import (
     Region,
     Service,
     Space,
-    chain_mask_for,
     organisation_search_text,
 )
 
@@ -46,6 +46,10 @@ SPACE_SORTS = {
     "rent": ("rent_yuan_per_m2_month", "id"),
     "-updated": ("-updated_at", "-id"),
 }
+
+
+# Largest area/height/load a filter accepts: beyond any real building, inside a decimal column.
+MAX_MEASURE = 1e9
 
 
 @dataclass
@@ -116,6 +120,9 @@ class SpaceFilters:
             except ValueError:
                 errors.append(f"{label}应为数字")
                 return None
+            if not math.isfinite(value) or value > MAX_MEASURE:
+                errors.append(f"{label}超出范围（不超过 {MAX_MEASURE:,.0f}）")
+                return None
             if value < 0:
                 errors.append(f"{label}不能为负数")
                 return None
@@ -141,24 +148,9 @@ def _region_subtree_ids(code: str) -> list[int] | None:
     return list(Region.objects.filter(path__startswith=root).values_list("id", flat=True))
 
 
-def _visible_organisations(scope: Scope) -> QuerySet[Organisation]:
-    qs = Organisation.objects.all()
-    if scope.everything:
-        return qs
-    if scope.is_staff_role:
-        condition = Q(region_id__in=scope.region_ids) | Q(park_id__in=scope.region_ids)
-        if scope.unit_id is not None:
-            condition |= Q(owner_unit_id=scope.unit_id)
-        return qs.filter(condition)
-    if scope.organisation_id is not None:
-        return qs.filter(pk=scope.organisation_id)
-    return qs.none()
-
-
 def organisation_list(*, user: Any, filters: OrganisationFilters) -> QuerySet[Organisation]:
     """Organisations the user may see, filtered and sorted; ready for the list page."""
-    scope = user_scope(user)
-    qs = _visible_organisations(scope)
+    qs = Organisation.objects.restrict(user, VIEW)
     if not filters.include_inactive:
         qs = qs.filter(is_active=True)
     if filters.q:
@@ -189,17 +181,54 @@ def organisation_list(*, user: Any, filters: OrganisationFilters) -> QuerySet[Or
     return qs.order_by(*ORGANISATION_SORTS[filters.sort])
 
 
+#: A leaf's organisations are collected first when they are at most this many (few rows).
+CHAIN_PREFETCH = 2000
+
+
+def chain_subtree(code: str) -> tuple[int | None, list[int]]:
+    """(bit of the node, ids of the node and everything below it); old codes map forward."""
+    rows = list(ChainNode.objects.values_list("pk", "code", "parent_id", "bit"))
+    by_code = {c: (pk, bit) for pk, c, _, bit in rows}
+    if code not in by_code:
+        from yiqiao.chain.engine.tree import ChainTree
+
+        mapped = ChainTree.bundled().map_legacy(code)
+        if mapped is None or mapped not in by_code:
+            return None, []
+        code = mapped
+    root, bit = by_code[code]
+    children: dict[int, list[int]] = {}
+    for pk, _, parent, _ in rows:
+        if parent is not None:
+            children.setdefault(parent, []).append(pk)
+    ids, stack = [], [root]
+    while stack:
+        current = stack.pop()
+        ids.append(current)
+        stack.extend(children.get(current, []))
+    return bit, ids
+
+
 def _filter_chain(qs: QuerySet[Organisation], code: str) -> QuerySet[Organisation]:
-    """A node and its children: a bit test on chain_mask, or EXISTS for nodes without a bit."""
-    nodes = list(ChainNode.objects.filter(Q(code=code) | Q(parent__code=code)))
-    if not nodes:
+    """A node and everything below it.
+
+    Nodes with children carry a bit that every organisation below them has in chain_mask
+    (one bit test on the covering index). A leaf has none: its organisations are few, so they
+    are collected from the link table first; a crowded leaf falls back to EXISTS.
+    """
+    bit, ids = chain_subtree(code)
+    if not ids:
         return qs.none()
-    if all(n.bit is not None for n in nodes):
-        bits = chain_mask_for(nodes)
-        return qs.alias(chain_hit=F("chain_mask").bitand(bits)).filter(chain_hit__gt=0)
+    if bit is not None:
+        return qs.alias(chain_hit=F("chain_mask").bitand(1 << bit)).filter(chain_hit__gt=0)
     through = Organisation.chain_nodes.through
-    links = through.objects.filter(organisation_id=OuterRef("pk"), chainnode__in=nodes)
-    return qs.filter(Exists(links))
+    links = through.objects.filter(chainnode_id__in=ids)
+    members = list(
+        links.order_by().values_list("organisation_id", flat=True).distinct()[: CHAIN_PREFETCH + 1]
+    )
+    if len(members) <= CHAIN_PREFETCH:
+        return qs.filter(pk__in=members)
+    return qs.filter(Exists(links.filter(organisation_id=OuterRef("pk"))))
 
 
 def organisation_page(qs: QuerySet[Organisation], number: Any, size: int) -> Any:
@@ -219,9 +248,8 @@ def organisation_page(qs: QuerySet[Organisation], number: Any, size: int) -> Any
 
 def access_organisation(user: Any, organisation_id: int, *, for_edit: bool = False) -> Organisation:
     """Fetch one organisation the user may see (404 otherwise); with for_edit, may change (403)."""
-    scope = user_scope(user)
     org = (
-        _visible_organisations(scope)
+        Organisation.objects.restrict(user, VIEW)
         .select_related("region", "park", "owner_unit", "merged_into")
         .filter(pk=organisation_id)
         .first()
@@ -248,21 +276,8 @@ def organisation_detail(org: Organisation) -> dict[str, Any]:
     }
 
 
-def _visible_spaces(scope: Scope) -> QuerySet[Space]:
-    qs = Space.objects.all()
-    if scope.everything:
-        return qs
-    if scope.is_staff_role:
-        condition = Q(park_id__in=scope.region_ids)
-        if scope.unit_id is not None:
-            condition |= Q(owner_unit_id=scope.unit_id)
-        return qs.filter(condition)
-    # Outside users (enterprises, platforms) see the spaces on offer in their portal's region.
-    return qs.filter(park_id__in=scope.region_ids, is_available=True)
-
-
 def space_list(*, user: Any, filters: SpaceFilters) -> QuerySet[Space]:
-    qs = _visible_spaces(user_scope(user))
+    qs = Space.objects.restrict(user, VIEW)
     if filters.q:
         qs = qs.filter(
             Q(name__icontains=filters.q)
@@ -285,7 +300,7 @@ def space_list(*, user: Any, filters: SpaceFilters) -> QuerySet[Space]:
 
 def access_space(user: Any, space_id: int, *, for_edit: bool = False) -> Space:
     space = (
-        _visible_spaces(user_scope(user))
+        Space.objects.restrict(user, VIEW)
         .select_related("park", "owner", "owner_unit")
         .filter(pk=space_id)
         .first()
@@ -298,13 +313,7 @@ def access_space(user: Any, space_id: int, *, for_edit: bool = False) -> Space:
 
 
 def service_list(*, user: Any, category: str = "") -> QuerySet[Service]:
-    scope = user_scope(user)
-    providers = _visible_organisations(scope) if scope.is_staff_role or scope.everything else None
-    qs = Service.objects.select_related("provider")
-    if providers is not None:
-        qs = qs.filter(provider__in=providers)
-    else:
-        qs = qs.filter(provider__region_id__in=scope.region_ids)
+    qs = Service.objects.restrict(user, VIEW).select_related("provider")
     if category:
         qs = qs.filter(category=category)
     return qs.order_by("provider__name", "name")
@@ -314,8 +323,10 @@ def region_choices() -> list[Region]:
     return list(Region.objects.order_by("path"))
 
 
-def chain_choices() -> list[ChainNode]:
-    return list(ChainNode.objects.select_related("parent").order_by("position", "code"))
+def chain_choices() -> list[tuple[str, str]]:
+    """(code, name indented by level) in tree order, for filter menus (narrow rows only)."""
+    rows = ChainNode.objects.order_by("position", "code").values_list("code", "name", "level")
+    return [(code, "　" * (level - 1) + name) for code, name, level in rows]
 
 
 def likely_duplicates(*, user: Any, limit: int = 100) -> list[tuple[Organisation, Organisation]]:
@@ -342,27 +353,12 @@ def likely_duplicates(*, user: Any, limit: int = 100) -> list[tuple[Organisation
 
 def home_figures(*, user: Any) -> dict[str, int]:
     """Counts for the home page, in scope."""
-    scope = user_scope(user)
-    orgs = _visible_organisations(scope).filter(is_active=True)
+    orgs = Organisation.objects.restrict(user, VIEW).filter(is_active=True)
     return {
         "organisations": orgs.count(),
         "enterprises": orgs.filter(kind=Organisation.Kind.ENTERPRISE).count(),
         "high_tech": orgs.filter(is_high_tech=True).count(),
         "platforms": orgs.filter(kind=Organisation.Kind.PLATFORM).count(),
         "investors": orgs.filter(kind=Organisation.Kind.INVESTOR).count(),
-        "spaces_available": _visible_spaces(scope).filter(is_available=True).count(),
+        "spaces_available": Space.objects.restrict(user, VIEW).filter(is_available=True).count(),
     }
-
-
-AUDITABLE = {
-    "registry.organisation": access_organisation,
-    "registry.space": access_space,
-}
-
-
-def access_record_for_audit(user: Any, model: str, object_id: str) -> Any:
-    """The record whose audit trail is asked for, if it lies in the user's scope (else 404)."""
-    accessor = AUDITABLE.get(model)
-    if accessor is None or not object_id.isdigit():
-        raise Http404("未知的记录类型")
-    return accessor(user, int(object_id))

@@ -14,15 +14,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yiqiao.core import import_jobs
+from yiqiao.core.imports import IMPORTERS, template_rows
 from yiqiao.core.models import ImportJob
-from yiqiao.core.panels import organisation_panels
+from yiqiao.core.panels import organisation_panels, page_panels
 from yiqiao.core.scope import mask_email, mask_phone, user_scope
 from yiqiao.core.tabular import write_xlsx
 
-from . import queries, services, tasks
+from . import queries, services
 from .forms import ContactForm, ImportUploadForm, OrganisationForm, SpaceForm
-from .imports import IMPORTERS, template_rows
 from .models import Organisation, Region, Service, Space
+from .services.imports import organisation_export as organisation_export_table
 
 EXPORT_LIMIT = 100_000
 
@@ -48,6 +50,14 @@ def _scoped_regions(user: Any) -> list[Region]:
 def _require_editor(user: Any) -> None:
     if not user.can_edit_register:
         raise PermissionDenied("当前角色无权修改名录")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Landing page: the figures of the register the user can see; a leader's is the cockpit."""
+    if getattr(request.user, "is_leader", False):
+        return redirect("dashboard:cockpit")
+    return render(request, "core/home.html", {"figures": queries.home_figures(user=request.user)})
 
 
 @login_required
@@ -134,7 +144,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request.user)
     regions = _scoped_regions(request.user)
-    form = OrganisationForm(request.POST or None, regions=regions)
+    form = OrganisationForm(request.POST or None, regions=regions, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             org = services.organisation_create(data=form.service_data(), by=request.user)
@@ -150,7 +160,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = queries.access_organisation(request.user, pk, for_edit=True)
     regions = _scoped_regions(request.user)
-    form = OrganisationForm(request.POST or None, instance=org, regions=regions)
+    form = OrganisationForm(request.POST or None, instance=org, regions=regions, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             org = services.organisation_update(
@@ -201,51 +211,9 @@ def organisation_export(request: HttpRequest) -> HttpResponse:
     filters = queries.OrganisationFilters.from_mapping(request.GET)
     qs: QuerySet[Organisation] = queries.organisation_list(user=request.user, filters=filters)
     confidential = request.user.can_view_confidential  # type: ignore[union-attr]
-    headers = [
-        "编号",
-        "名称",
-        "类型",
-        "统一社会信用代码",
-        "注册区域",
-        "所在园区",
-        "成立日期",
-        "注册资本（万元）",
-        "上年营收（万元）",
-        "上年研发投入（万元）",
-        "员工人数",
-        "资质",
-        "发展阶段",
-        "简称/别名",
-    ]
-    if confidential:
-        headers.append("内部备注")
-
-    def wan(value: Any) -> Any:
-        return float(value) / 10_000 if value is not None else None
-
-    def rows() -> Any:
-        for org in qs.select_related("region", "park")[:EXPORT_LIMIT].iterator(chunk_size=2000):
-            row = [
-                org.pk,
-                org.name,
-                org.get_kind_display(),
-                org.uscc or "",
-                org.region.name,
-                org.park.name if org.park else "",
-                org.founded_on,
-                wan(org.registered_capital_yuan),
-                wan(org.revenue_yuan),
-                wan(org.rd_spend_yuan),
-                org.headcount,
-                "、".join(org.qualification_labels),
-                org.get_lifecycle_stage_display(),
-                "、".join(org.aliases),
-            ]
-            if confidential:
-                row.append(org.notes)
-            yield row
-
-    content = write_xlsx(headers, rows(), title="机构名录")
+    # The import template's columns, so the file imports back unchanged.
+    headers, rows = organisation_export_table(qs, confidential=confidential, limit=EXPORT_LIMIT)
+    content = write_xlsx(headers, rows, title="机构名录")
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -359,7 +327,7 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def space_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request.user)
-    form = SpaceForm(request.POST or None, regions=_scoped_regions(request.user))
+    form = SpaceForm(request.POST or None, user=request.user, regions=_scoped_regions(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             space = services.space_create(data=form.service_data(), by=request.user)
@@ -374,7 +342,12 @@ def space_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def space_edit(request: HttpRequest, pk: int) -> HttpResponse:
     space = queries.access_space(request.user, pk, for_edit=True)
-    form = SpaceForm(request.POST or None, instance=space, regions=_scoped_regions(request.user))
+    form = SpaceForm(
+        request.POST or None,
+        instance=space,
+        user=request.user,
+        regions=_scoped_regions(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             space = services.space_update(
@@ -399,7 +372,12 @@ def service_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/service_list.html",
-        {"page": page, "categories": Service.Category.choices, "category": category},
+        {
+            "page": page,
+            "categories": Service.Category.choices,
+            "category": category,
+            "panels": page_panels("services", request),
+        },
     )
 
 
@@ -423,7 +401,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 "file", f"文件过大，上限为 {settings.YIQIAO_IMPORT_MAX_BYTES // 1048576} MB"
             )
         else:
-            job = tasks.import_job_create(
+            job = import_jobs.import_job_create(
                 target=form.cleaned_data["target"],
                 filename=upload.name,
                 content=upload.read(),
@@ -456,9 +434,9 @@ def import_job_decide(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     decision = request.POST.get("decision", "")
     if decision == "discard":
-        tasks.import_job_discard(job=job, by=request.user)
+        import_jobs.import_job_discard(job=job, by=request.user)
         messages.info(request, "已取消本次导入，未写入任何数据")
-    elif not tasks.import_job_start_apply(job=job, mode=decision, by=request.user):
+    elif not import_jobs.import_job_start_apply(job=job, mode=decision, by=request.user):
         messages.error(request, "无法开始导入：任务状态已变化，或文件仍有错误行")
     return redirect("registry:import-job", pk=job.pk)
 

@@ -1,34 +1,10 @@
-"""The `yiqiao` command: demo preparation, engine dispatch, Chinese-first pages."""
+"""The `yiqiao` command: engine dispatch, Chinese-first pages (the demo: yiqiao/demo/tests)."""
 
-import io
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from yiqiao.cli import main as yiqiao_main
-
-
-@pytest.mark.django_db
-def test_it_prepares_the_demo_once_and_prints_the_logins() -> None:
-    from yiqiao.registry.models import Organisation
-
-    out = io.StringIO()
-    call_command("demo", no_serve=True, scale=40, stdout=out)
-    first = out.getvalue()
-    assert "演示账号" in first
-    assert "officer" in first and "outsider" in first
-    count = Organisation.objects.count()
-    assert count > 40
-    from yiqiao.policies.models import OrganisationFact, Policy
-
-    assert Policy.objects.count() >= 40  # the library is loaded with the demo
-    assert OrganisationFact.objects.exists()
-    out = io.StringIO()
-    call_command("demo", no_serve=True, scale=40, stdout=out)
-    assert "跳过示范区生成" in out.getvalue()
-    assert "officer        yiqiao-demo" in out.getvalue()  # the logins are printed again
-    assert Organisation.objects.count() == count
 
 
 def test_it_refuses_an_unknown_benchmark(capsys: Any) -> None:

@@ -34,6 +34,17 @@ SERVICE_CATEGORY_LABEL: dict[ServiceCategory, str] = {
     "testing": "检验检测",
     "cso": "CSO",
     "finance": "融资服务",
+    "clinical_site": "临床试验机构",
+    "smo": "SMO",
+    "quality_system": "质量体系辅导",
+    "sterilization": "灭菌",
+    "market_access": "市场准入",
+    "ip": "知识产权",
+    "talent": "人才服务",
+    "equipment_sharing": "仪器共享",
+    "tech_transfer": "技术转移",
+    "cold_chain": "医药冷链",
+    "ehs": "环保安全服务",
 }
 STAGE_LABEL: dict[InvestorStage, str] = {
     "seed": "种子轮",

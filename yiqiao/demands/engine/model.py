@@ -22,6 +22,17 @@ ServiceCategory = Literal[
     "testing",
     "cso",
     "finance",
+    "clinical_site",
+    "smo",
+    "quality_system",
+    "sterilization",
+    "market_access",
+    "ip",
+    "talent",
+    "equipment_sharing",
+    "tech_transfer",
+    "cold_chain",
+    "ehs",
 ]
 InvestorStage = Literal["seed", "angel", "pre_a", "a", "b", "c", "d", "pre_ipo", "growth"]
 NeedCategory = Literal[

@@ -4,7 +4,7 @@
 
 Builds the demo district (``generate_demo`` with the judged set's fixed scale and seed, plus the
 policies app's demo data) into a fresh temporary SQLite database, loads the resources exactly as
-the product does (``demands.matching``), resolves the judged resource keys by stable catalogue
+the product does (``demands.resources`` and ``demands.suggestions``), resolves the judged resource keys by stable catalogue
 codes (``S-EZ-05``, ``SV-CDMO-2``, ``org:plat.cdmo``, ``investor:inv.angel``,
 ``policy:space.rent_subsidy``), and reports nDCG@10 and recall@10 for plain BM25 (no synonyms, no
 structure) and for the full engine. Policy eligibility for needs that name their enterprise
@@ -58,17 +58,12 @@ def _ensure_django() -> None:
 
 
 def prepare_demo(scale: int, seed: int) -> dict[str, int]:
-    """Load the demo district (and its policies when the policies app is installed)."""
-    from yiqiao.registry.demo import generate_demo
+    """Load the demo district as `yiqiao demo` does (every app's generator)."""
+    from yiqiao.demo.generators import demo_run
 
-    summary = generate_demo(scale=scale, seed=seed)
-    try:
-        from yiqiao.policies.demo import load_demo_policy_data
-    except ImportError:
-        pass
-    else:
-        load_demo_policy_data(seed=seed)
-    return summary.catalogue
+    context = demo_run(scale=scale, seed=seed)
+    catalogue: dict[str, int] = context.results["register"].catalogue
+    return catalogue
 
 
 def resolve_key(key: str, catalogue: dict[str, int]) -> str:
@@ -88,17 +83,18 @@ def resolve_key(key: str, catalogue: dict[str, int]) -> str:
 
 def evaluate(data: dict[str, Any], catalogue: dict[str, int], *, k: int = 10) -> dict[str, Any]:
     """Both modes over the judged set in the current database."""
-    from yiqiao.demands import matching
+    from yiqiao.demands import suggestions
     from yiqiao.demands.engine import MatchIndex, Need
     from yiqiao.demands.engine.evaluation import JudgedNeed
     from yiqiao.demands.engine.evaluation import evaluate as engine_evaluate
+    from yiqiao.demands.resources import build_index
     from yiqiao.registry.demo import DEMO_DISTRICT_CODE
     from yiqiao.registry.models import Organisation, Region
 
     today = date.fromisoformat(data["today"])
     root = Region.objects.get(code=DEMO_DISTRICT_CODE)
     started = time.perf_counter()
-    built = matching.build_index(root)
+    built = build_index(root)
     resources = built.index.resources
     plain = MatchIndex.build(resources, use_synonyms=False, chain=built.index.chain)
     build_seconds = time.perf_counter() - started
@@ -113,7 +109,7 @@ def evaluate(data: dict[str, Any], catalogue: dict[str, int], *, k: int = 10) ->
             need_data["enterprise_chain_nodes"] = list(
                 org.chain_nodes.values_list("code", flat=True)
             )
-            statuses, _ = matching.policy_statuses(org, built.policies, today)
+            statuses, _ = suggestions.policy_statuses(org, built.policies, today)
         values: dict[str, Any] = {
             name: tuple(v) if isinstance(v, list) else v for name, v in need_data.items()
         }

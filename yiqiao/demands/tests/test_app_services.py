@@ -75,7 +75,7 @@ def test_it_returns_the_existing_demand_for_a_duplicate_submission(
 
 BAD_INPUT = [
     ({"text": "   "}, "需求描述不能为空，请写明需要什么"),
-    ({"text": "需" * 4001}, "需求描述过长（4001字），请控制在4000字以内"),
+    ({"text": "需" * 20001}, "需求描述过长（20001字），请控制在20000字以内"),
     ({"category": "lunch"}, "未知的需求类别：lunch"),
     ({"channel": "fax"}, "未知的来源渠道：fax"),
     ({"area_min_m2": 500, "area_max_m2": 100}, "面积上限不能小于下限"),
@@ -262,3 +262,30 @@ def test_it_reminds_each_overdue_assignee_once_per_day(submit: Any, bob: Any) ->
     assert reminders == [(overdue.pk, bob.pk, date(2026, 11, 25))]
     assert fresh.pk not in {r[0] for r in reminders}
     assert services.demand_remind_overdue(today=date(2026, 11, 26)) == 1
+
+
+def test_a_recorded_lease_takes_the_referred_space_off_the_market(submit: Any, bob: Any) -> None:
+    from yiqiao.registry.models import Space
+
+    demand = submit()
+    space = Space.objects.create(
+        name="测试厂房",
+        kind="plant",
+        park=demand.organisation.region,
+        total_area_m2=500,
+        available_area_m2=500,
+        status="available",
+    )
+    services.demand_accept(demand=demand, by=bob)
+    services.demand_assign(demand=demand, by=bob, assignee=bob)
+    response = services.demand_respond(
+        demand=demand,
+        by=bob,
+        text="推荐",
+        resource_key=f"space:{space.pk}",
+        resource_title="测试厂房",
+    )
+    services.demand_convert(demand=demand, by=bob, kind="space_lease", response=response)
+    space.refresh_from_db()
+    assert space.status == "leased"
+    assert space.is_available is False

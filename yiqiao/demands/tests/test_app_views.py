@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from yiqiao.demands import matching, services
+from yiqiao.demands import resources, services
 from yiqiao.demands.models import Demand, Response, RoutingRule
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_index() -> None:
-    matching.clear_cache()
+    resources.clear_cache()
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_it_takes_a_need_from_the_enterprise_form_once(
 
 BAD_FORMS = [
     ({"category": "space", "text": ""}, "需求描述不能为空，请写明需要什么"),
-    ({"category": "space", "text": "长" * 4001}, "需求描述过长，请控制在4000字以内"),
+    ({"category": "space", "text": "长" * 20001}, "需求描述过长，请控制在20000字以内"),
     ({"category": "lunch", "text": "要厂房"}, "lunch"),
     ({"category": "space", "text": "要厂房", "area_min_m2": "9", "area_max_m2": "1"}, "面积上限"),
 ]
@@ -221,7 +221,13 @@ def test_it_suggests_a_space_and_accepts_it_with_one_click(
     assert f"space:{space.pk}" in keys
     assert f"org:{demand.organisation_id}" not in keys  # never the asking enterprise itself
     first = next(s for s in data["results"] if s["key"] == f"space:{space.pk}")
-    assert any(r.startswith("匹配词：") for r in first["reasons"])
+    # each requirement of the need, with the record's value; no raw score
+    checks = {c["name"]: (c["mark"], c["value"]) for c in first["checks"]}
+    assert checks["space.available_area_m2"] == ("✓", "1200㎡")
+    assert checks["space.kind"] == ("✓", "厂房")
+    assert checks["space.gmp"] == ("?", "未登记")  # the record does not say: 待核实
+    assert first["to_verify"] and "score" not in first
+    assert "满足：可用面积 介于 800–1200㎡（1200㎡）" in first["reasons"]
     page = client.post(
         reverse("demands:suggestion-accept", args=[demand.pk]),
         {"key": f"space:{space.pk}"},
@@ -359,3 +365,41 @@ def test_it_exposes_routing_rules_and_time_limits_in_the_api(
     assert sla.json() == {"category": "clinical", "accept_days": 2, "respond_days": 8}
     rows = {r["category"]: r for r in client.get("/api/demands/sla-policies").json()}
     assert (rows["clinical"]["respond_days"], rows["other"]["respond_days"]) == (8, 5)
+
+
+def test_it_keeps_routing_rules_to_the_region_of_the_admin_who_sets_them(
+    admin_user: Any, charlie: Any, units: Any, regions: Any, client_for: Any
+) -> None:
+    from yiqiao.accounts.models import User
+
+    url = reverse("demands:routing")
+    client = client_for(admin_user)
+    # An empty region is the admin's whole area, not every district's.
+    assert (
+        client.post(
+            url, {"form": "rule", "category": "space", "region": "", "unit": units["park"].pk}
+        ).status_code
+        == 302
+    )
+    rule = RoutingRule.objects.get()
+    assert (rule.region, rule.unit) == (regions["district"], units["park"])
+    page = client.post(
+        url,
+        {
+            "form": "rule",
+            "category": "space",
+            "region": regions["other"].pk,
+            "unit": units["park"].pk,
+        },
+        follow=True,
+    )
+    assert "请选择本单位辖区内的区域" in page.content.decode()
+    assert RoutingRule.objects.count() == 1
+
+    outsider_admin = User.objects.create(
+        username="olga", org_unit=units["outsider"], role="admin", display_name="olga"
+    )
+    for user in (charlie, outsider_admin):
+        listed = client_for(user).get(url).content.decode()
+        assert "转化医学产业园管委会" not in listed
+        assert client_for(user).get("/api/demands/routing-rules").json() == []

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from yiqiao.demands import sla, workflow
-from yiqiao.demands.workflow import TransitionError, next_state
+from yiqiao.demands.engine import sla, workflow
+from yiqiao.demands.engine.workflow import TransitionError, next_state
 
 LEGAL = [
     ("submitted", "accept", None, "accepted"),

@@ -54,6 +54,6 @@ def registered(event: Any, two_orgs: Any, alice: Any) -> list[Any]:
 
 @pytest.fixture
 def pair(event: Any, registered: list[Any], alice: Any) -> list[Any]:
-    from yiqiao.events.meetings import participant_add
+    from yiqiao.events.services.meetings import participant_add
 
     return [participant_add(event=event, by=alice, registration=r) for r in registered]

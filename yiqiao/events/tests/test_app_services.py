@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from yiqiao.core.tabular import Table
-from yiqiao.events import meetings, queries, services
+from yiqiao.events import queries, services
 from yiqiao.events.models import (
     Event,
     Meeting,
@@ -20,6 +20,7 @@ from yiqiao.events.models import (
     Participant,
     Registration,
 )
+from yiqiao.events.services import meetings
 
 pytestmark = pytest.mark.django_db
 

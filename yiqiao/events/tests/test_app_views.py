@@ -13,8 +13,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from yiqiao.core.models import AuditEvent
-from yiqiao.events import meetings, services
+from yiqiao.events import services
 from yiqiao.events.models import Event, MeetingRequest, Registration
+from yiqiao.events.services import meetings
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,16 @@ def test_it_registers_through_the_public_link_once(client: Any, event: Any, two_
         "attendees": 2,
     }
     first = client.post(url, data)
-    second = client.post(url, {**data, "uscc": two_orgs[0].uscc, "contact_name": "李四"})
+    # the same contact, phone written another way, finds the registration again
+    second = client.post(
+        url,
+        {
+            **data,
+            "uscc": two_orgs[0].uscc,
+            "contact_name": "李四",
+            "contact_phone": "+86 138-0000-0000",
+        },
+    )
     registration = Registration.objects.get()
     badge = reverse("events:badge", args=[event.registration_token, registration.checkin_token])
     assert first.status_code == 302
@@ -108,6 +118,42 @@ def test_it_registers_through_the_public_link_once(client: Any, event: Any, two_
     page = client.get(badge).content.decode()
     assert registration.checkin_token in page
     assert client.get(reverse("events:register", args=["guess"])).status_code == 404
+
+
+def test_it_shows_a_registration_only_to_its_own_contact(
+    client: Any, event: Any, two_orgs: Any
+) -> None:
+    """Issue 10, M2: the public link, posted with another registrant's organisation name (or
+    credit code), redirected to that registrant's badge with its contact and check-in code."""
+    url = reverse("events:register", args=[event.registration_token])
+    data = {
+        "organisation_name": two_orgs[0].name,
+        "contact_name": "张三",
+        "contact_phone": "13800000000",
+        "attendees": 2,
+    }
+    client.post(url, data)
+    registration = Registration.objects.get()
+    for probe in (
+        {**data, "contact_name": "冒名者", "contact_phone": "13900000000"},
+        {**data, "uscc": two_orgs[0].uscc, "contact_name": "冒名者", "contact_phone": "0000"},
+        {
+            **data,
+            "organisation_name": f" {two_orgs[0].name} ",
+            "contact_name": "冒名者",
+            "contact_phone": "138000000",
+        },
+    ):
+        response = client.post(url, probe)
+        page = response.content.decode()
+        assert response.status_code == 200, "no redirect to the badge"
+        assert "该机构已报名" in page
+        assert registration.checkin_token not in page
+        assert "张三" not in page
+    assert Registration.objects.get() == registration
+    registration.refresh_from_db()
+    assert (registration.contact_name, registration.contact_phone) == ("张三", "13800000000")
+    assert registration.attendees == 2
 
 
 def test_it_checks_in_from_the_search_list(

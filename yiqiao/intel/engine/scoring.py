@@ -413,3 +413,102 @@ def score(gold: Sequence[Mapping[str, Any]], predictions: Sequence[Mapping[str, 
         if errs:
             rep.errors[key] = errs
     return rep
+
+
+# ------------------------------------------------------------------------------ link precision
+@dataclass
+class LinkReport:
+    """Links accepted by :func:`.linking.link_organisations` judged against the labels."""
+
+    accepted: int = 0
+    correct: int = 0
+    decoy: int = 0  # links to another place's body of the same kind (never right)
+    wrong: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.accepted if self.accepted else 1.0
+
+
+def decoy_register(gold: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """A register to link against: half of the labelled organisations of the articles (names
+    and aliases; a register never knows everybody), plus, for every one that opens with a
+    place, the same name under another place (the bureau of another district, the centre of
+    another city): those decoys are what a guessing linker would take."""
+    from . import places
+    from .linking import RegisterEntry, region_of
+
+    entries: list[RegisterEntry] = []
+    seen: set[str] = set()
+    real = {str(o["name"]) for g in gold for o in g.get("organisations", [])}
+    gaz = places.gazetteer()
+    districts = sorted(k for k, v in gaz.items() if v.district and k == v.district)
+    cities = sorted(k for k, v in gaz.items() if v.district is None and v.city and k.endswith("市"))
+    for g in gold:
+        for o in g.get("organisations", []):
+            name = str(o["name"])
+            if name in seen:
+                continue
+            seen.add(name)
+            if sum(map(ord, name)) % 2 == 0:
+                entries.append(
+                    RegisterEntry(f"g:{name}", name, aliases=tuple(o.get("aliases", [])))
+                )
+            region = region_of(name)
+            if region is None:
+                continue
+            prefix = places.prefix_location(name)
+            if prefix is None:
+                continue
+            pool = districts if region.endswith(("区", "县")) else cities
+            other = pool[(len(name) * 7919 + sum(map(ord, name))) % len(pool)]
+            if other == region or other.startswith(region):
+                continue
+            decoy = other + name[len(prefix.text) :]
+            if decoy not in seen and decoy not in real:
+                seen.add(decoy)
+                entries.append(RegisterEntry(f"d:{decoy}", decoy))
+    return entries
+
+
+def link_precision(
+    gold: Sequence[Mapping[str, Any]],
+    predictions: Sequence[Mapping[str, Any]],
+    register: Sequence[Any],
+) -> LinkReport:
+    """Link every predicted organisation and signing party to ``register`` and judge each
+    accepted link: right when the entry is the labelled organisation the name stands for (or
+    bears the very name), wrong otherwise; links to decoys are counted apart."""
+    from .linking import link_organisations
+
+    by_id = {e.id: e for e in register}
+    rep = LinkReport()
+    preds = {_stem(str(p.get("source", ""))): p for p in predictions}
+    for g in gold:
+        p = preds.get(_stem(str(g.get("source", ""))))
+        if p is None or "error" in p:
+            continue
+        names = [str(o.get("name")) for o in p.get("organisations", [])]
+        names += [str(x) for s in p.get("signings", []) for x in s.get("parties", [])]
+        names = list(dict.fromkeys(n for n in names if n))
+        golds = [
+            (str(o["name"]), [str(o["name"]), *map(str, o.get("aliases", []))])
+            for o in g.get("organisations", [])
+        ]
+        for res in link_organisations(names, register):
+            if res.entry_id is None:
+                continue
+            rep.accepted += 1
+            entry = by_id[res.entry_id]
+            said = norm(res.mention)
+            meant = [g_ for g_, variants in golds if _any_match(said, [norm(v) for v in variants])]
+            ok = entry.id.startswith("g:") and (
+                entry.name in meant
+                or _any_match(said, [norm(v) for v in (entry.name, *entry.aliases)])
+            )
+            if ok:
+                rep.correct += 1
+            else:
+                rep.decoy += entry.id.startswith("d:")
+                rep.wrong.append(f"{g.get('source')}: {res.mention} → {entry.name} ({res.method})")
+    return rep

@@ -23,7 +23,7 @@ _COMMON = set(
     "计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处府研企业投签约项目区市省医药生物"
     "器械健康疗院创科技术园基金亿元万协议合作推介会举办集团有限股份责任委员局中心研究大学协会城"
 )
-_GOOD_CODECS = ("utf-8", "gb18030", "big5")
+_GOOD_CODECS = ("utf-8", "gb18030", "big5hkscs")
 _CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _HTML_RE = re.compile(r"<\s*(html|body|p|div|article|head|meta|title|br)\b", re.IGNORECASE)
 
@@ -84,9 +84,46 @@ def decode_bytes(data: bytes) -> Decoded:
         sc = _score(text)
         if best is None or sc > best[0]:
             best = (sc, codec, text)
+    if best is None or best[0] <= 0.05 or "\ufffd" in best[2]:
+        mixed = _decode_lines(data)
+        if mixed is not None:
+            return mixed
     if best is None or best[0] <= 0.05:
         raise DecodeError("无法识别文件编码（已尝试 UTF-8、GB18030/GBK、Big5）")
     return Decoded(best[2], best[1])
+
+
+def _decode_lines(data: bytes) -> Decoded | None:
+    """Mixed encodings (a UTF-8 page with a pasted GBK or Big5 paragraph): decode line by line.
+
+    Each line is read as UTF-8 when it is valid UTF-8, else with whichever of GB18030 and Big5
+    gives the most common characters.  ``None`` when some line decodes with none of them.
+    """
+    out: list[str] = []
+    used: set[str] = set()
+    for line in data.split(b"\n"):
+        try:
+            out.append(line.decode("utf-8"))
+            used.add("utf-8")
+            continue
+        except UnicodeDecodeError:
+            pass
+        best: tuple[float, str, str] | None = None
+        for codec in ("gb18030", "big5hkscs"):
+            try:
+                text = line.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            sc = _score(text)
+            if best is None or sc > best[0]:
+                best = (sc, codec, text)
+        if best is None or best[0] <= 0.05:
+            return None
+        out.append(best[2])
+        used.add(best[1])
+    if len(used) < 2:
+        return None
+    return Decoded("\n".join(out), "mixed:" + "+".join(sorted(used)))
 
 
 def looks_like_html(text: str) -> bool:
@@ -125,7 +162,7 @@ def html_main_text(html: str) -> MainText:
         html,
         with_metadata=True,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_links=False,
         favor_precision=True,
     )

@@ -54,7 +54,7 @@ def test_it_extracts_facts_from_an_uploaded_file(
     assert article.source_name == "示例资讯"
     facts = {(f.kind, f.label) for f in article.facts.all()}
     assert ("organisation", "安徽华晨医疗器械有限公司") in facts
-    assert ("signing", "合肥高新区、安徽华晨医疗器械有限公司（12亿元）") in facts
+    assert ("signing", "合肥高新区、安徽华晨医疗器械有限公司（约12亿元）") in facts
     assert ("money", "约12亿元") in facts
     signing = article.facts.get(kind=ExtractedFact.Kind.SIGNING)
     assert signing.payload["amount_yuan"] == 1200000000
@@ -342,3 +342,27 @@ def test_it_counts_facts_and_copies_on_the_list(officer: Any, ingest: Any) -> No
     assert rows[first.pk].open_facts == rows[first.pk].fact_count
     other = next(a for pk, a in rows.items() if pk != first.pk)
     assert (other.fact_count, other.open_facts, other.duplicate_count) == (0, 0, 0)
+
+
+def test_it_shows_each_event_with_its_own_records_on_the_article_page(
+    officer: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from .test_engine_facts import MULTI_EVENT
+
+    page = _upload(
+        officer, "multi.txt", MULTI_EVENT.encode("utf-8"), django_capture_on_commit_callbacks
+    )
+    article = Article.objects.get()
+    signings = {
+        f.payload["event"]: f for f in article.facts.filter(kind=ExtractedFact.Kind.SIGNING)
+    }
+    html = page.content.decode()
+    first = html.index('data-event="e1"')
+    second = html.index('data-event="e2"')
+    block1, block2 = html[first:second], html[second:]
+    assert "2024-06-18" in block1 and "上海" in block1 and "宁波高新区管委会" in block1
+    assert f'href="#fact-{signings["e1"].pk}"' in block1
+    assert f'href="#fact-{signings["e2"].pk}"' not in block1
+    assert "2024-06-19" in block2 and "杭州" in block2
+    assert f'href="#fact-{signings["e2"].pk}"' in block2
+    assert signings["e1"].label == "宁波高新区（约26亿元）"

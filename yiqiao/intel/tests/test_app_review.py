@@ -181,7 +181,10 @@ def test_it_accepts_a_lead_once_even_when_clicked_twice(officer: Any, article: A
     assert project.source_ref == reverse("intel:article-detail", args=[article.pk]) + (
         f"#lead-{lead.pk}"
     )
-    assert sorted(n.name for n in project.chain_nodes.all()) == ["体外诊断（IVD）", "医疗器械"]
+    assert sorted(n.name for n in project.chain_nodes.all()) == [
+        "体外诊断",
+        "器械生产企业（含IVD）",
+    ]
     lead.refresh_from_db()
     assert (lead.status, lead.project) == ("accepted", project)
 
@@ -207,7 +210,7 @@ def test_it_suggests_a_lead_for_a_register_enterprise_on_our_chain(
     from yiqiao.registry.models import ChainNode
 
     known = org_factory("安徽华晨医疗器械有限公司")
-    known.chain_nodes.set([ChainNode.objects.get(code="device.ivd")])
+    known.chain_nodes.set([ChainNode.objects.get(code="device_manufacturer.ivd")])
     article = ingest(SIGNING_ARTICLE).article
 
     _review(officer, article.facts.get(kind="signing"), "confirm")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,3 +53,29 @@ def test_it_turns_an_uploaded_article_into_a_pipeline_lead(
         "产业情报：《华晨医疗器械公司在合肥高新区签约建设体外诊断基地》"
     )
     assert Project.objects.filter(title=LEAD_TITLE).count() == 1
+
+
+def test_it_shows_each_event_of_a_report_with_its_own_signings(
+    page: Any, live_server: Any, alice: Any, tmp_path: Path
+) -> None:
+    from .test_engine_facts import MULTI_EVENT
+
+    report = tmp_path / "宁波两场活动.txt"
+    report.write_bytes(MULTI_EVENT.encode("utf-8"))
+    login(page, live_server, "alice", PASSWORD)
+    page.click("text=产业情报")
+    page.click("text=上传/粘贴资讯")
+    page.set_input_files("input[name=up-file]", str(report))
+    page.click("#upload-form button[type=submit]")
+
+    first = page.locator("li[data-kind=event] .event-detail[data-event=e1]")
+    second = page.locator("li[data-kind=event] .event-detail[data-event=e2]")
+    expect(first).to_contain_text("2024-06-18")
+    expect(first).to_contain_text("上海")
+    expect(first).to_contain_text("宁波高新区管委会")
+    expect(first.locator(".event-records a")).to_have_text(["宁波高新区（约26亿元）"])
+    expect(second).to_contain_text("杭州")
+    expect(second.locator(".event-records a")).to_contain_text(["宁波前湾新区"])
+    page.locator("#facts").screenshot(path=str(tmp_path / "events.png"))
+    second.locator(".event-records a").click()
+    expect(page).to_have_url(re.compile(r"#fact-\d+$"))

@@ -26,7 +26,7 @@ def test_it_strips_only_pinyin_annotations(raw: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "traditional"),
     [
-        ("武侯區醫療健康產業投資推介會在杭州舉行，吸引了浙江地區企業參會。", True),
+        ("滨湖區醫療健康產業投資推介會在杭州舉行，吸引了浙江地區企業參會。", True),
         ("通州区医药健康产业发展显著提速，现有相关企业近900家。", False),
         ("著名企业显著增长，着力发展生物医药。", False),
         ("", False),

@@ -17,8 +17,8 @@ def _signings(text: str) -> list[tuple[tuple[str, ...], float | None, int | None
     ("text", "expected"),
     [
         (
-            "5月5日,某市经开区分别与安拓生物、卓辰医疗器械有限公司签订投资协议,两个项目总投资约12亿元。",
-            [(("某市经开区", "安拓生物", "卓辰医疗器械有限公司"), 1_200_000_000, 2)],
+            "5月5日,合肥经开区分别与安拓生物、卓辰医疗器械有限公司签订投资协议,两个项目总投资约12亿元。",
+            [(("合肥经开区", "安拓生物", "卓辰医疗器械有限公司"), 1_200_000_000, 2)],
         ),
         (
             "5月5日,杭州市滨江区医疗科技项目推介会举行,签约项目12个,总投资86.5亿元,涉及医学影像等领域。",
@@ -47,6 +47,27 @@ def _signings(text: str) -> list[tuple[tuple[str, ...], float | None, int | None
                 )
             ],
         ),
+        (
+            # one firm signs a project in a place: the place is its counterpart
+            "5月5日,澜屿医疗科技有限公司创新药产业园项目在西安正式签约,项目总投资20亿元。",
+            [(("西安", "澜屿医疗科技有限公司"), 2_000_000_000, 1)],
+        ),
+        (
+            # two named signatories: the place is only where they met
+            "5月5日,澜屿医疗科技有限公司与卓辰医疗器械有限公司在西安正式签约。",
+            [(("澜屿医疗科技有限公司", "卓辰医疗器械有限公司"), None, None)],
+        ),
+        (
+            # a bracketed place after each member does not end the list
+            "会上,瀚宇生物(苏州)研发总部项目、启衡药业(武汉)制剂基地项目、"
+            "康睿达诊断(成都)试剂生产项目等3个项目现场完成签约。",
+            [(("瀚宇生物", "启衡药业", "康睿达诊断"), None, 3)],
+        ),
+        (
+            # the place is read in its context even when jieba calls the name an ordinary word
+            "5月5日,澜屿医疗科技有限公司创新药产业园项目在合肥高新区正式签约,项目总投资20亿元。",
+            [(("合肥高新区", "澜屿医疗科技有限公司"), 2_000_000_000, 1)],
+        ),
         ("高新区将在用地、人才和资金方面给予签约项目全力支持。", []),
         ("签约仪式在区行政服务中心举行。", []),
     ],
@@ -66,6 +87,7 @@ def test_it_extracts_the_main_event() -> None:
     ex = extract_article(text, "e.txt", use_lac=False)
     assert [e.to_json() for e in ex.events] == [
         {
+            "id": "e1",
             "kind": "promotion",
             "date": "2024-06-16",
             "city": "深圳",
@@ -74,6 +96,7 @@ def test_it_extracts_the_main_event() -> None:
             "hosts": ["钱塘区人民政府"],
             "theme": "智汇钱塘 药创未来",
             "attendance": 120,
+            "signings": [],
         }
     ]
 
@@ -97,3 +120,34 @@ def test_it_extracts_metrics_with_units_and_subjects() -> None:
         (8_700_000_000, "元"),
     ]
     assert ex.metrics[2].subject == "医疗器械产业营业收入"
+
+
+MULTI_EVENT = (
+    "宁波生物医药周两场活动接连举行\n2024-06-20 09:00 来源:示例资讯\n"
+    "6月18日,宁波高新区生物医药产业推介会在上海举行,由宁波高新区管委会主办,"
+    "现场8个项目集中签约,总投资约26亿元。\n"
+    "6月19日,宁波前湾新区与杭州澄远医疗科技有限公司在杭州签署投资协议,项目总投资5亿元,"
+    "建设高值耗材生产基地。"
+)
+
+
+def test_it_reports_each_event_with_its_own_date_city_hosts_and_records() -> None:
+    ex = extract_article(MULTI_EVENT, "multi.txt", use_lac=False).to_json()
+    assert [(e["id"], e["date"], e["city"], e["hosts"], e["signings"]) for e in ex["events"]] == [
+        ("e1", "2024-06-18", "上海", ["宁波高新区管委会"], [0]),
+        ("e2", "2024-06-19", "杭州", [], [1]),
+    ]
+    assert [(s["parties"], s["amount_yuan"], s["event"]) for s in ex["signings"]] == [
+        (["宁波高新区"], 2_600_000_000, "e1"),
+        (["宁波前湾新区", "杭州澄远医疗科技有限公司"], 500_000_000, "e2"),
+    ]
+
+
+def test_it_does_not_take_an_ordinary_word_for_the_event_city() -> None:
+    # 合作 is also 合作市 in Gansu; here it only means "co-operation"
+    text = (
+        "某园区动态\n2024-05-06 10:00 来源:某报\n5月5日,澜屿医疗科技有限公司与卓辰医疗器械有限公司"
+        "签署战略合作协议,双方将在创新药研发领域深化合作。"
+    )
+    ex = extract_article(text, "c.txt", use_lac=False)
+    assert [(e.city, e.date) for e in ex.events] == [(None, "2024-05-05")]

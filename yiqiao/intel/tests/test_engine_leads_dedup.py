@@ -18,7 +18,7 @@ ARTICLE = (
 
 def test_it_turns_an_outside_signing_into_expansion_leads() -> None:
     ex = extract_article(ARTICLE, "lead.txt", use_lac=False)
-    leads = derive_leads(ex, ["医疗器械", "基因"], "武侯区")
+    leads = derive_leads(ex, ["医疗器械", "基因"], "滨湖区")
     expansion = [
         (lead.organisation, lead.priority) for lead in leads if lead.kind == "expansion_elsewhere"
     ]
@@ -39,7 +39,7 @@ def test_it_gives_no_expansion_lead_at_home_or_outside_the_chain() -> None:
         for lead in derive_leads(ex, ["医疗器械"], "钱塘区")
         if lead.kind == "expansion_elsewhere"
     ] == []
-    assert derive_leads(ex, ["半导体"], "武侯区") == []
+    assert derive_leads(ex, ["半导体"], "滨湖区") == []
 
 
 def test_it_groups_republished_stories() -> None:
@@ -76,3 +76,21 @@ def test_it_collapses_republished_articles_into_one_record() -> None:
         ("b.txt", ()),
     ]
     assert groups[0].reason == "与 1 篇文章内容高度相似，已合并"
+
+
+def test_a_government_department_is_no_firm_to_call() -> None:
+    text = (
+        "2024年5月10日,黔南州医疗器械产业对接会在贵阳举行。会上,贵州省科技厅与澜屿医疗器械有限公司"
+        "签署合作协议,工业和信息化部有关司局负责同志出席。"
+    )
+    ex = extract_article(text, "gov.txt", use_lac=False)
+    kinds = {o.name: o.kind for o in ex.organisations}
+    assert kinds.get("贵州省科技厅") == "government"
+    assert kinds.get("工业和信息化部") == "government"
+    firms = {
+        lead.organisation
+        for lead in derive_leads(ex, ["医疗器械"], "滨湖区")
+        if lead.kind == "expansion_elsewhere"
+    }
+    assert "澜屿医疗器械有限公司" in firms
+    assert not firms & {"贵州省科技厅", "工业和信息化部"}

@@ -25,19 +25,19 @@ def _names(text: str) -> list[str]:
             ["深圳迈科瑞生物", "华晟基因科技", "博研医疗器械有限公司"],
         ),
         (
-            "锦城医美健康城当天同星翊科技、恒福激光、认识科技、和顺智康等四家企业签约。",
-            ["锦城医美健康城", "星翊科技", "恒福激光", "认识科技", "和顺智康"],
+            "滨湖区管委会当天同星翊科技、恒岚医疗、知微科技、和顺瑞康等四家企业签约。",
+            ["滨湖区管委会", "星翊科技", "恒岚医疗", "知微科技", "和顺瑞康"],
         ),
         (
             "签约企业包括诺和诺德(中国)制药有限公司等。",
             ["诺和诺德(中国)制药有限公司"],
         ),
         (
-            "成都高新区生物产业发展局局长表示,将持续优化服务。",
-            ["成都高新区生物产业发展局"],
+            "长沙高新区生物产业发展局局长表示,将持续优化服务。",
+            ["长沙高新区生物产业发展局"],
         ),
         ("中国医药企业管理协会给予支持。", ["中国医药企业管理协会"]),
-        ("园区已孵化出苏州瑞鸿、无锡荃康等3家上市公司。", ["苏州瑞鸿", "无锡荃康"]),
+        ("园区已培育苏州瑞鸿、无锡荃康等3家上市公司。", ["苏州瑞鸿", "无锡荃康"]),
     ],
 )
 def test_it_recognises_organisations(text: str, expected: list[str]) -> None:
@@ -70,15 +70,15 @@ def test_it_finds_confirmed_names_without_any_suffix() -> None:
 
 
 def test_it_validates_lac_spans_like_rule_candidates() -> None:
-    found = orgs.lac_candidates("会上,深圳高特佳投资集团与成都天府国际生物城签署了合作协议。", 0)
+    found = orgs.lac_candidates("会上,杭州澜屿投资集团与合肥滨湖国际生物港签署了合作协议。", 0)
     names = [c.name for c in found]
-    assert "深圳高特佳投资集团" in names
-    assert "成都天府国际生物城" not in names  # a park, not an organisation
+    assert "杭州澜屿投资集团" in names
+    assert "合肥滨湖国际生物港" not in names  # a park, not an organisation
     assert all(c.source == "lac" for c in found)
 
 
 def test_it_prefers_rule_spans_over_overlapping_lac_spans() -> None:
-    rule = orgs.Candidate(3, 9, "华大基因", "company", "rule")
-    lac = orgs.Candidate(2, 9, "方华大基因", "company", "lac")
-    other = orgs.Candidate(20, 26, "普大生物", "company", "lac")
-    assert [o.name for o in orgs.to_organisations([rule, lac, other])] == ["华大基因", "普大生物"]
+    rule = orgs.Candidate(3, 9, "澜晟基因", "company", "rule")
+    lac = orgs.Candidate(2, 9, "方澜晟基因", "company", "lac")
+    other = orgs.Candidate(20, 26, "岚驰生物", "company", "lac")
+    assert [o.name for o in orgs.to_organisations([rule, lac, other])] == ["澜晟基因", "岚驰生物"]

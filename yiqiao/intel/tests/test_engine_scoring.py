@@ -10,19 +10,19 @@ GOLD: list[dict[str, Any]] = [
     {
         "source": "x.txt",
         "organisations": [
-            {"name": "深圳高特佳投资集团", "aliases": ["高特佳"]},
-            {"name": "苏州易合医药", "aliases": []},
+            {"name": "杭州澜屿投资集团", "aliases": ["澜屿"]},
+            {"name": "无锡禾润医药", "aliases": []},
         ],
-        "neutral": ["武侯区"],
+        "neutral": ["滨湖区"],
         "money": [{"amount": 5_000_000_000, "currency": "CNY", "qualifier": "approx"}],
         "signings": [
             {
-                "parties": ["武侯区", "深圳高特佳投资集团"],
+                "parties": ["滨湖区", "杭州澜屿投资集团"],
                 "amount_yuan": 5_000_000_000,
                 "project_count": 8,
             }
         ],
-        "events": [{"date": "2025-09-26", "city": "上海", "district": None}],
+        "events": [{"date": "2024-05-16", "city": "上海", "district": None}],
         "metrics": [{"value": 60, "unit": "家"}],
         "traps": ["北京某某传媒有限公司", 253_610_000_000_000],
     }
@@ -49,13 +49,13 @@ def test_it_scores_gold_as_perfect() -> None:
 def test_it_counts_mistakes_and_trap_violations() -> None:
     pred = {
         "source": "x.txt",
-        "organisations": [{"name": "高特佳"}, {"name": "武侯区"}, {"name": "北京某某传媒有限公司"}],
+        "organisations": [{"name": "澜屿"}, {"name": "滨湖区"}, {"name": "北京某某传媒有限公司"}],
         "money": [
             {"amount": 5_010_000_000, "currency": "CNY"},
             {"amount_yuan": 253_610_000_000_000},
         ],
         "signings": [
-            {"parties": ["武侯区", "高特佳", "某公司"], "amount_yuan": None, "project_count": 8}
+            {"parties": ["滨湖区", "澜屿", "某公司"], "amount_yuan": None, "project_count": 8}
         ],
         "events": [{"date": "2025-09-27", "city": "上海市"}],
     }
@@ -75,10 +75,10 @@ def test_it_counts_mistakes_and_trap_violations() -> None:
 @pytest.mark.parametrize(
     ("pred", "gold", "ok"),
     [
-        ("华西医美健康城", "武侯区华西医美健康城", True),
-        ("华西", "武侯区华西医美健康城", False),
-        ("巨翊科技", "巨翊科技", True),
-        ("巨翊", "巨翊科技", False),
+        ("湖畔医学中心", "滨湖区湖畔医学中心", True),
+        ("湖畔", "滨湖区湖畔医学中心", False),
+        ("澄翊科技", "澄翊科技", True),
+        ("澄翊", "澄翊科技", False),
     ],
 )
 def test_it_matches_names_leniently(pred: str, gold: str, ok: bool) -> None:

@@ -14,7 +14,7 @@ TRADITIONAL = "海滄區生物醫藥港迎來外資大項目，投資1.5億美�
         (SIMPLIFIED, "utf-8", "utf-8"),
         (SIMPLIFIED, "gbk", "gb18030"),
         (SIMPLIFIED, "gb18030", "gb18030"),
-        (TRADITIONAL, "big5", "big5"),
+        (TRADITIONAL, "big5", "big5hkscs"),  # Big5-HKSCS reads every Big5 file too
         (TRADITIONAL, "utf-8", "utf-8"),
     ],
 )

@@ -7,22 +7,18 @@ three-valued logic: all → (∧T, ∧NF); any → (∨T, ∨NF); not → (¬NF,
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from collections.abc import Mapping
 
 import numpy as np
 import numpy.typing as npt
 
-from .expr import canonical, eval_vector, substitute
+from .evaluate import atom_key, atom_raw, subject_key
+from .frame import SnapshotFrame
 from .model import Atom
-from .scalar import constant
-from .snapshot import Snapshot, day_number
-from .values import years_before
 
 Words = npt.NDArray[np.uint64]
 Pair = tuple[Words, Words]
 BoolArray = npt.NDArray[np.bool_]
-FloatArray = npt.NDArray[np.float64]
 
 
 def pack(bits: BoolArray, words: int) -> Words:
@@ -73,57 +69,39 @@ def bits_at(bitmap: Words, rows: npt.NDArray[np.int64]) -> BoolArray:
 
 
 class AtomTable:
-    """Evaluates atoms over a snapshot once each, keyed by their resolved meaning."""
+    """Evaluates atoms over the whole register once each, keyed by their resolved meaning, and
+    keeps them as packed bitmaps (the truth itself comes from :mod:`.evaluate`)."""
 
-    def __init__(self, snapshot: Snapshot, on: date) -> None:
-        self.snapshot = snapshot
-        self.on = on
-        self.size = snapshot.size
-        self.words = (snapshot.size + 63) // 64
-        self.valid = pack(np.ones(snapshot.size, dtype=np.bool_), self.words)
+    def __init__(self, frame: SnapshotFrame) -> None:
+        self.frame = frame
+        self.size = frame.size
+        self.words = (frame.size + 63) // 64
+        self.valid = pack(np.ones(frame.size, dtype=np.bool_), self.words)
         self.zeros = np.zeros(self.words, dtype=np.uint64)
-        self._missing: dict[str, Words | None] = {}
         self._pairs: dict[tuple[object, ...], Pair] = {}
-        self._exprs: dict[str, tuple[FloatArray, BoolArray | None]] = {}
+        self._missing: dict[object, Words | None] = {}
         self.requests = 0
 
-    def missing_bits(self, name: str) -> Words | None:
-        """Packed missing mask of a column (absent column = all missing); None = none missing."""
-        if name not in self._missing:
-            if not self.snapshot.has(name):
-                self._missing[name] = self.valid
-            else:
-                mask = self.snapshot.missing.get(name)
-                self._missing[name] = None if mask is None else pack(mask, self.words)
-        return self._missing[name]
-
-    def numeric(self, name: str) -> tuple[FloatArray, BoolArray | None]:
-        """A numeric column as float64 with its missing mask (absent column = all missing)."""
-        if not self.snapshot.has(name):
-            return np.zeros(self.size), np.ones(self.size, dtype=np.bool_)
-        values = np.asarray(self.snapshot.columns[name], dtype=np.float64)
-        return values, self.snapshot.missing.get(name)
-
-    def expression(
-        self, atom: Atom, params: dict[str, float]
-    ) -> tuple[str, FloatArray, BoolArray | None]:
-        """Evaluate (once per canonical text) the expression of an expression atom."""
-        assert atom.expr is not None
-        resolved = substitute(atom.expr, params)
-        key = canonical(resolved)
-        if key not in self._exprs:
-            self._exprs[key] = eval_vector(resolved, self.numeric, self.size)
-        values, missing = self._exprs[key]
-        return key, values, missing
-
-    def atom(self, atom: Atom, params: dict[str, float]) -> Pair:
-        """``(T, NF)`` bitmaps of ``atom`` with parameters ``params`` on this table's date."""
+    def atom(self, atom: Atom, params: Mapping[str, float]) -> Pair:
+        """``(T, NF)`` bitmaps of ``atom`` with parameters ``params``."""
         self.requests += 1
-        key, operand = self._key(atom, params)
+        key = self.key(atom, params)
         hit = self._pairs.get(key)
         if hit is not None:
             return hit
-        pair = self._evaluate(atom, params, operand)
+        truth, missing = atom_raw(atom, self.frame, params)
+        packed = pack(truth, self.words)
+        if missing is None:
+            pair = (packed, packed)
+        else:
+            subject = subject_key(atom, params)
+            bits = self._missing.get(subject) if subject is not None else None
+            if bits is None:
+                bits = pack(missing, self.words)
+                if subject is not None:
+                    self._missing[subject] = bits
+            packed &= ~bits
+            pair = (packed, packed | bits)
         self._pairs[key] = pair
         return pair
 
@@ -132,116 +110,6 @@ class AtomTable:
         """How many distinct atoms were evaluated."""
         return len(self._pairs)
 
-    def key(self, atom: Atom, params: dict[str, float]) -> tuple[object, ...]:
+    def key(self, atom: Atom, params: Mapping[str, float]) -> tuple[object, ...]:
         """The resolved meaning of ``atom`` (equal keys give equal bitmaps)."""
-        return self._key(atom, params)[0]
-
-    def _key(self, atom: Atom, params: dict[str, float]) -> tuple[tuple[object, ...], Any]:
-        operand = _resolve(atom, params, self.on)
-        if atom.field is not None:
-            subject = atom.field
-        else:
-            assert atom.expr is not None
-            subject = canonical(substitute(atom.expr, params))
-        return (subject, atom.op, operand), operand
-
-    def _evaluate(self, atom: Atom, params: dict[str, float], operand: Any) -> Pair:
-        op = atom.op
-        if atom.field is not None:
-            name = atom.field
-            missing = self.missing_bits(name)
-            if op == "exists":
-                present = self.valid if missing is None else self.valid & ~missing
-                result = present if operand else (self.zeros if missing is None else missing)
-                return result, result
-            if not self.snapshot.has(name):
-                return self.zeros, self.valid
-            truth = self._compare(atom, self.snapshot.columns[name], operand)
-        else:
-            _, values, mask = self.expression(atom, params)
-            missing = None if mask is None else pack(mask, self.words)
-            if op == "exists":
-                present = self.valid if missing is None else self.valid & ~missing
-                result = present if operand else (self.zeros if missing is None else missing)
-                return result, result
-            truth = self._compare(atom, values, operand)
-        packed = pack(truth, self.words)
-        if missing is None:
-            return packed, packed
-        packed &= ~missing
-        return packed, packed | missing
-
-    def _compare(self, atom: Atom, column: npt.NDArray[Any], operand: Any) -> BoolArray:
-        return _as_bool(self._compare_any(atom, column, operand))
-
-    def _compare_any(self, atom: Atom, column: npt.NDArray[Any], operand: Any) -> Any:
-        op, kind = atom.op, atom.type
-        if kind == "set":
-            vocab = self.snapshot.vocab[atom.field or ""]
-            mask = np.uint64(sum(1 << vocab.index(c) for c in operand if c in vocab))
-            hit = (column & mask) != 0
-            return hit if op == "in" else ~hit
-        if kind in ("enum", "str"):
-            vocab = self.snapshot.vocab[atom.field or ""]
-            codes = [
-                vocab.index(c)
-                for c in (operand if isinstance(operand, tuple) else (operand,))
-                if c in vocab
-            ]
-            if not codes:
-                hit = np.zeros(self.size, dtype=np.bool_)
-            elif len(codes) == 1:
-                hit = column == codes[0]
-            elif len(codes) <= 4:
-                hit = column == codes[0]
-                for code in codes[1:]:
-                    hit |= column == code
-            else:
-                hit = np.isin(column, codes)
-            return hit if op in ("eq", "in") else ~hit
-        if kind == "bool" and op in ("is", "eq", "ne"):
-            flag = bool(operand) if op != "ne" else not bool(operand)
-            return column.copy() if flag else ~column
-        if op == "between":
-            low, high = operand
-            return (column >= low) & (column <= high)
-        if op == "within_years":
-            low, high = operand
-            return (column >= low) & (column <= high)
-        if op in ("in", "not_in"):
-            hit = np.isin(column, np.array(operand))
-            return hit if op == "in" else ~hit
-        compare = {
-            "ge": np.greater_equal,
-            "gt": np.greater,
-            "le": np.less_equal,
-            "lt": np.less,
-            "eq": np.equal,
-            "ne": np.not_equal,
-        }[op]
-        return compare(column, operand)
-
-
-def _as_bool(values: Any) -> BoolArray:
-    return np.asarray(values, dtype=np.bool_)
-
-
-def _resolve(atom: Atom, params: dict[str, float], on: date) -> Any:
-    """A hashable operand with parameters and dates resolved (dates as day numbers)."""
-    operand = atom.operand
-    if atom.op in ("exists", "is"):
-        return bool(operand)
-    if atom.op == "within_years":
-        years = constant(operand, params)
-        return (day_number(years_before(on, years)), day_number(on))
-    if atom.type == "date":
-        if isinstance(operand, tuple):
-            return tuple(day_number(d) for d in operand)
-        return day_number(operand)
-    if atom.type in ("number", "money", "int"):
-        if isinstance(operand, tuple):
-            return tuple(constant(e, params) for e in operand)
-        return constant(operand, params)
-    if isinstance(operand, tuple):
-        return tuple(operand)
-    return operand
+        return atom_key(atom, params, self.frame.on)

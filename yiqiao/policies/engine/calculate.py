@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from .allocate import allocate_one
-from .explain import Explanation, explain
+from .evaluate import constant
+from .explain import Explanation, _explain, group_members
 from .model import ELIGIBLE, IF_DATA_SUPPLIED, Policy
-from .scalar import constant
 
 
 @dataclass(slots=True)
@@ -61,7 +61,16 @@ def calculate(policies: Sequence[Policy], profile: Mapping[str, object], on: dat
     Ties in an exclusive group go to the policy listed first; shared caps grant the largest
     awards first (same rules as :func:`~yiqiao.policies.engine.screen.screen`).
     """
-    explanations = [explain(p, profile, on) for p in policies]
+    by_id = {p.id: p for p in policies}
+    members = group_members(policies)
+    seen: dict[str, Explanation] = {}
+    explanations = []
+    for policy in policies:
+        result = seen.get(policy.id)
+        if result is None or result.title == "":
+            result = _explain(policy, profile, on, 0.3, members, by_id, seen)
+            seen[policy.id] = result
+        explanations.append(result)
     rows: list[tuple[int, float, str | None, str | None, float | None]] = []
     positions: list[int] = []
     for index, (policy, result) in enumerate(zip(policies, explanations, strict=True)):

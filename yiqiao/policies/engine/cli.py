@@ -11,10 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .checks import library_issues, publish_issues, run_tests
+from .checks import library_issues, publish_issues
 from .errors import Issue, PolicyError
 from .fields import FieldDictionary, load_fields
-from .library import FIELDS_FILE, policy_files
+from .library import fields_file_for, policy_files
 from .model import Policy
 from .parse import parse_policy
 
@@ -22,7 +22,7 @@ from .parse import parse_policy
 def _fields_for(
     path: Path, explicit: Path | None, cache: dict[Path, FieldDictionary]
 ) -> FieldDictionary:
-    target = explicit or (path if path.is_dir() else path.parent) / FIELDS_FILE
+    target = explicit or fields_file_for(path)
     if target not in cache:
         cache[target] = load_fields(target)
     return cache[target]
@@ -56,8 +56,9 @@ def validate(
                 issues.extend(exc.issues)
                 continue
             policies.append(policy)
-            cases += len(run_tests(policy))
-            issues.extend(publish_issues(policy))
+    for policy in policies:
+        cases += len(policy.tests)
+        issues.extend(publish_issues(policy, policies))
     issues.extend(library_issues(policies))
     return policies, issues, cases
 
@@ -65,6 +66,10 @@ def validate(
 def main(argv: list[str] | None = None) -> int:
     """Validate the policy files named in ``argv`` (a leading ``validate`` is accepted)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["evaluate"]:
+        from .cases import main as evaluate_main
+
+        return evaluate_main(args[1:])
     if args[:1] == ["validate"]:
         args = args[1:]
     parser = argparse.ArgumentParser(prog="yiqiao policies validate", description=__doc__)

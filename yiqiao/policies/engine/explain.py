@@ -1,17 +1,30 @@
 """Explaining one policy for one enterprise profile: conditions, gaps, benefit trace, status.
 
-Evaluation is eager and cheap (compiled closures); Chinese texts are rendered on first access
-from the values kept in the result, so explaining 80 policies stays well under a millisecond.
+The rules are evaluated by :mod:`.evaluate` over a frame holding this one profile — the same
+code the batch screening runs over the whole register — and worded by :mod:`.texts` and
+:mod:`.benefit`. Texts are rendered on first access.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
-from .benefit import AmountFn, BenefitFn, benefit_fields, compile_amount, compile_benefit
+import numpy as np
+
+from .benefit import Tracer
+from .evaluate import (
+    Step,
+    atom_subject,
+    benefit_sources,
+    benefit_value,
+    condition,
+    condition_sources,
+    finish,
+)
 from .fields import FieldDictionary
+from .frame import ProfileFrame
 from .model import (
     ELIGIBLE,
     IF_DATA_SUPPLIED,
@@ -22,13 +35,11 @@ from .model import (
     Policy,
     PolicyVersion,
 )
-from .scalar import CompiledAtom, compile_atom, constant, walk
+from .order import names_in_order, ordered
+from .texts import AtomText, atom_text, group_label, walk
 from .values import format_money, format_number
 
 PASS, FAIL, MISSING = "pass", "fail", "missing"
-_STATE = (FAIL, PASS, MISSING)
-_GROUP_WORDS = {"all": "同时满足以下各项", "any": "满足以下任一项", "not": "不得满足以下条件"}
-_NOT = (1, 0, 2)
 
 
 @dataclass(slots=True)
@@ -48,36 +59,29 @@ class ConditionResult:
     required: str
     gap: float | None
     unit: str = ""
-    show: Callable[[object], str] | None = None
+    wording: AtomText | None = None
 
     @property
     def actual_text(self) -> str:
         """The actual value in Chinese (``1200万元``), empty when missing or for groups."""
-        if self.state == MISSING or self.show is None:
+        if self.state == MISSING or self.wording is None:
             return ""
-        return "未提供" if self.actual is None else self.show(self.actual)
+        return "未提供" if self.actual is None else self.wording.show(self.actual)
 
     @property
     def gap_text(self) -> str:
-        """``差 800万元`` / ``超出 100人``, empty when there is no numeric gap."""
-        if self.gap is None or self.state != FAIL:
+        """``差 800万元`` / ``超出 100人`` / ``等于界值``, empty when there is no numeric gap."""
+        if self.state != FAIL or self.wording is None:
             return ""
-        word = "差" if self.gap > 0 else "超出"
-        return f"{word} {format_number(abs(self.gap), self.unit)}"
+        return self.wording.gap_text(self.actual)
 
     @property
     def text(self) -> str:
         """One Chinese sentence, e.g. ``研发投入 1200万元，要求 ≥ 2000万元，差 800万元``."""
-        if self.kind != "atom":
+        if self.kind != "atom" or self.wording is None:
             word = {PASS: "满足", FAIL: "不满足", MISSING: "待补充数据"}[self.state]
             return f"{self.label}：{word}"
-        if self.state == MISSING:
-            return f"{self.label} 缺少数据，要求 {self.required}"
-        head = f"{self.label} {self.actual_text}，要求 {self.required}"
-        if self.state == PASS:
-            return f"{head}，满足"
-        gap = self.gap_text
-        return f"{head}，{gap}" if gap else f"{head}，不满足"
+        return self.wording.sentence(self.state, self.actual)
 
 
 @dataclass(slots=True)
@@ -85,9 +89,10 @@ class Explanation:
     """Why a policy does or does not apply to one enterprise, and how much it pays.
 
     ``status``: eligible / ineligible / eligible_if_data_supplied / not_in_effect. Missing data
-    never makes a profile ineligible by itself. ``amount`` is set only when eligible (after the
-    policy's own per-year cap; exclusive groups and shared caps are applied by ``calculate``).
-    Texts (``benefit_trace``, ``failing``, ``summary``) are rendered from ``profile`` on access.
+    never makes a profile ineligible by itself. ``amount`` is set only when eligible (the
+    policy's own amount: benefit, caps, caps net of awards received, top-up, 四舍五入 to yuan;
+    exclusive groups and shared caps are applied by ``calculate``). ``missing_fields`` names
+    only the missing data that could still change the verdict.
     """
 
     policy_id: str
@@ -103,16 +108,18 @@ class Explanation:
     is_near_miss: bool
     top: tuple[int, ...] = ()
     labels: Mapping[str, str] | None = None
-    trace: BenefitFn | None = None
-    profile: Mapping[str, object] | None = None
+    render_trace: Callable[[], str] | None = None
+    _trace: str | None = field(default=None, repr=False)
 
     @property
     def benefit_trace(self) -> str:
         """E.g. ``min(上年度研发投入 6000万元 × 10%, 上限 500万元) = 500万元``; empty unless
         the conditions are met."""
-        if self.trace is None or self.profile is None:
+        if self.render_trace is None:
             return ""
-        return self.trace(self.profile)[1]
+        if self._trace is None:
+            self._trace = self.render_trace()
+        return self._trace
 
     @property
     def failing(self) -> tuple[str, ...]:
@@ -140,65 +147,46 @@ class Explanation:
 
 
 @dataclass(frozen=True)
-class CompiledVersion:
-    """A version compiled for one date: closures for atoms, tree shape, benefit."""
+class Compiled:
+    """A version's texts and parameters on one date (cached)."""
 
     version: PolicyVersion
     on: date
-    atoms: tuple[CompiledAtom, ...]
-    # per node: depth, kind, path, label, children, atom index
-    nodes: tuple[tuple[int, str, str, str, tuple[int, ...], int], ...]
-    groups: tuple[tuple[int, int, str, tuple[int, ...], str, str], ...]  # reverse pre-order
+    params: Mapping[str, float]
+    nodes: tuple[tuple[int, Atom | Group, str, AtomText | None], ...]
     top: tuple[int, ...]
-    amount: AmountFn
-    trace: BenefitFn
-    benefit_fields: tuple[str, ...]
-    cap: float | None
-    source: str
+    order: Mapping[str, int]
     labels: Mapping[str, str]
+    tracer: Tracer
 
 
-_CACHE: dict[tuple[int, date], CompiledVersion] = {}
+_CACHE: dict[tuple[int, date], Compiled] = {}
 _CACHE_LIMIT = 4096
 
 
-def compile_version(version: PolicyVersion, fields: FieldDictionary, on: date) -> CompiledVersion:
-    """Compile ``version`` for date ``on`` (parameters in force and relative dates resolved).
-
-    Cached per (version, date); the cache holds at most a few thousand entries.
-    """
+def compile_version(version: PolicyVersion, fields: FieldDictionary, on: date) -> Compiled:
+    """Texts of ``version`` on ``on`` (parameters in force and relative dates resolved)."""
     key = (id(version), on)
     hit = _CACHE.get(key)
     if hit is not None and hit.version is version:
         return hit
     params = version.parameters_on(on)
-    labels = {name: (p.label, p.unit) for name, p in version.parameters.items()}
     flat = walk(version.conditions)
     index_of = {id(node): i for i, (_, node) in enumerate(flat)}
-    atoms: list[CompiledAtom] = []
-    nodes: list[tuple[int, str, str, str, tuple[int, ...], int]] = []
-    for i, (depth, node) in enumerate(flat):
+    nodes: list[tuple[int, Atom | Group, str, AtomText | None]] = []
+    for depth, node in flat:
         if isinstance(node, Atom):
-            atoms.append(compile_atom(node, i, fields, params, on))
-            nodes.append((depth, "atom", node.path, node.label, (), len(atoms) - 1))
+            wording = atom_text(node, fields, params, on)
+            nodes.append((depth, node, node.label, wording))
         else:
-            assert isinstance(node, Group)
-            children = tuple(index_of[id(c)] for c in node.children)
-            label = _group_label(node, fields, params, on)
-            nodes.append((depth, node.kind, node.path, label, children, -1))
-    groups = tuple(
-        (i, n[0], n[1], n[4], n[2], n[3])
-        for i, n in reversed(list(enumerate(nodes)))
-        if n[1] != "atom"
-    )
-    compiled = CompiledVersion(
-        version, on, tuple(atoms), tuple(nodes), groups,
-        tuple(index_of[id(c)] for c in version.conditions.children),
-        compile_amount(version.benefit, fields, params),
-        compile_benefit(version.benefit, fields, params, labels),
-        tuple(sorted(benefit_fields(version.benefit, frozenset(params)))),
-        None if version.cap_per_year is None else constant(version.cap_per_year, params),
-        str(version.source), {name: fields[name].label for name in fields},
+            nodes.append((depth, node, group_label(node, fields, params, on), None))
+    labels = {name: fields.label(name) for name in fields}
+    order = names_in_order(version, fields)
+    labels.update({name: fields.label(name) for name in order})
+    compiled = Compiled(
+        version, on, params, tuple(nodes),
+        tuple(index_of[id(c)] for c in version.conditions.children), order, labels,
+        Tracer(fields, params, {n: (p.label, p.unit) for n, p in version.parameters.items()}),
     )  # fmt: skip
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
@@ -212,149 +200,191 @@ def explain(
     on: date,
     *,
     near_miss_tolerance: float | None = 0.3,
+    library: Sequence[Policy] | Mapping[str, Policy] | None = None,
 ) -> Explanation:
     """Explain ``policy`` for one enterprise ``profile`` on date ``on``.
 
-    ``profile`` maps field names to values (None or absent = missing). Values must already have
-    their field's Python type (see :func:`~yiqiao.policies.engine.profile_values.check_profile`).
-    Returns every condition with pass / fail / missing, actual vs required and the gap, the
-    benefit trace, the amount (eligible only) and the source article. ``is_near_miss``: exactly
-    one of two or more top-level conditions fails, the others pass, and a failing numeric lower
-    bound (ge/gt) is reached to within ``near_miss_tolerance`` (same rule as ``screen``).
+    ``profile`` maps field names to values (None or absent = missing) with their field's Python
+    type (see :func:`~yiqiao.policies.engine.profile_values.check_profile`). ``library`` holds
+    the policies an ``award('id')`` reference may name and the members of exclusive groups.
+    ``is_near_miss``: exactly one of two or more top-level conditions fails, the others pass,
+    and a failing numeric lower bound (ge/gt) is reached to within ``near_miss_tolerance``.
     """
+    members, by_id = _library(policy, library)
+    return _explain(policy, profile, on, near_miss_tolerance, members, by_id, {})
+
+
+def _library(
+    policy: Policy, library: Sequence[Policy] | Mapping[str, Policy] | None
+) -> tuple[dict[str, tuple[str, ...]], dict[str, Policy]]:
+    by_id = dict(library) if isinstance(library, Mapping) else {p.id: p for p in library or ()}
+    by_id.setdefault(policy.id, policy)
+    return group_members(by_id.values()), by_id
+
+
+def group_members(policies: object) -> dict[str, tuple[str, ...]]:
+    """Exclusive group name → ids of the policies that declare it in any version."""
+    out: dict[str, set[str]] = {}
+    for policy in policies:  # type: ignore[attr-defined]
+        for version in policy.versions:
+            if version.exclusive_group is not None:
+                out.setdefault(version.exclusive_group, set()).add(policy.id)
+    return {name: tuple(sorted(ids)) for name, ids in out.items()}
+
+
+def _explain(
+    policy: Policy,
+    profile: Mapping[str, object],
+    on: date,
+    tolerance: float | None,
+    members: Mapping[str, tuple[str, ...]],
+    by_id: Mapping[str, Policy],
+    seen: dict[str, Explanation],
+) -> Explanation:
     version = policy.version_on(on)
     if version is None:
         return Explanation(
             policy.id, policy.title, None, NOT_IN_EFFECT, None, "", None, "", [], (), False
         )
     compiled = compile_version(version, policy.fields, on)
-    return explain_compiled(policy.id, compiled, profile, near_miss_tolerance)
-
-
-def explain_compiled(
-    policy_id: str,
-    compiled: CompiledVersion,
-    profile: Mapping[str, object],
-    near_miss_tolerance: float | None = 0.3,
-) -> Explanation:
-    """Explain with an already compiled version (the fast path behind :func:`explain`)."""
-    version = compiled.version
-    nodes = compiled.nodes
-    states = [0] * len(nodes)
-    results: list[ConditionResult] = [None] * len(nodes)  # type: ignore[list-item]
-    missing: list[str] = []
-    for catom in compiled.atoms:
-        atom = catom.atom
-        value = catom.get(profile)
-        index = catom.index
-        if value is None and atom.op != "exists":
-            states[index] = 2
-            for name in catom.missing_fields:
-                if profile.get(name) is None and name not in missing:
-                    missing.append(name)
-            results[index] = ConditionResult(
-                atom.path,
-                nodes[index][0],
-                "atom",
-                atom.field,
-                atom.label,
-                MISSING,
-                None,
-                catom.required,
-                None,
-                atom.unit,
-                catom.show,
-            )
-            continue
-        if catom.test(value):
-            states[index] = 1
-            results[index] = ConditionResult(
-                atom.path,
-                nodes[index][0],
-                "atom",
-                atom.field,
-                atom.label,
-                PASS,
-                value,
-                catom.required,
-                None,
-                atom.unit,
-                catom.show,
-            )
+    params = compiled.params
+    frame = ProfileFrame(policy.fields, profile, on)
+    for reference in sorted(version.references):
+        other = seen.get(reference)
+        if other is None and reference in by_id and reference != policy.id:
+            seen[reference] = Explanation(
+                reference, "", None, IF_DATA_SUPPLIED, None, "", None, "", [], (), False
+            )  # guards a cycle that validation would have refused
+            other = _explain(by_id[reference], profile, on, tolerance, members, by_id, seen)
+            seen[reference] = other
+        _set_award(frame, reference, other)
+    everything = np.ones(1, dtype=np.bool_)
+    results: list[ConditionResult] = []
+    states: list[int] = []
+    for depth, node, label, wording in compiled.nodes:
+        truth, not_false = condition(node, frame, params)
+        state = 1 if truth[0] else (0 if not not_false[0] else 2)
+        states.append(state)
+        if isinstance(node, Atom):
+            assert wording is not None
+            actual = _actual(node, frame, params, profile) if state != 2 else None
+            result = ConditionResult(
+                node.path, depth, "atom", node.field, label, _STATE[state], actual,
+                wording.required, wording.gap(actual) if state == 0 else None, node.unit, wording,
+            )  # fmt: skip
         else:
-            results[index] = ConditionResult(
-                atom.path,
-                nodes[index][0],
-                "atom",
-                atom.field,
-                atom.label,
-                FAIL,
-                value,
-                catom.required,
-                catom.gap(value),
-                atom.unit,
-                catom.show,
+            result = ConditionResult(
+                node.path, depth, node.kind, None, label, _STATE[state], None, "", None
             )
-    for index, depth, kind, children, path, label in compiled.groups:
-        state = combine(kind, [states[c] for c in children])
-        states[index] = state
-        results[index] = ConditionResult(
-            path, depth, kind, None, label, _STATE[state], None, "", None
-        )
+        results.append(result)
+    truth, not_false = condition(version.conditions, frame, params)
     top_states = [states[i] for i in compiled.top]
     failures = top_states.count(0)
     near = failures == 1 and len(top_states) >= 2 and top_states.count(1) == len(top_states) - 1
-    if near and near_miss_tolerance is not None:
-        near = _close_enough(compiled, top_states.index(0), results, near_miss_tolerance)
+    if near and tolerance is not None:
+        near = _close_enough(compiled, top_states.index(0), results, tolerance)
     amount: float | None = None
-    status = INELIGIBLE
-    trace = None
-    if failures == 0:
-        if 2 in top_states:
+    missing: tuple[str, ...] = ()
+    render: Callable[[], str] | None = None
+    if truth[0]:
+        values, amount_missing = benefit_value(version.benefit, frame, params)
+        if amount_missing is not None and amount_missing[0]:
             status = IF_DATA_SUPPLIED
+            missing = ordered(
+                benefit_sources(version.benefit, frame, params, everything), compiled.order
+            )
         else:
-            trace = compiled.trace
-            amount = compiled.amount(profile)
-            if amount is None:
-                status = IF_DATA_SUPPLIED
-                for name in compiled.benefit_fields:
-                    if profile.get(name) is None and name not in missing:
-                        missing.append(name)
-            else:
-                status = ELIGIBLE
-                if amount < 0.0:
-                    amount = 0.0
-                    trace = _with_floor(compiled.trace)
-                if compiled.cap is not None and amount > compiled.cap:
-                    amount = compiled.cap
-                    trace = _with_year_cap(compiled.trace, compiled.cap)
+            status = ELIGIBLE
+            final, steps = finish(version, policy.id, frame, params, values, members)
+            amount = float(final[0])
+            render = _trace_renderer(compiled, frame, steps)
+    elif not_false[0]:
+        status = IF_DATA_SUPPLIED
+        missing = ordered(
+            condition_sources(version.conditions, frame, params, everything), compiled.order
+        )
+    else:
+        status = INELIGIBLE
     return Explanation(
-        policy_id, version.title, version.version, status, amount, version.delivery,
-        version.exclusive_group, compiled.source, results, tuple(missing), near, compiled.top,
-        compiled.labels, trace, profile,
+        policy.id, version.title, version.version, status, amount, version.delivery,
+        version.exclusive_group, str(version.source), results, missing, near, compiled.top,
+        compiled.labels, render,
     )  # fmt: skip
 
 
-def _with_floor(trace: BenefitFn) -> BenefitFn:
-    def floored(profile: Mapping[str, object]) -> tuple[float | None, str]:
-        _, text = trace(profile)
-        return 0.0, f"{text}；不足零按 0元"
-
-    return floored
+_STATE = ("fail", "pass", "missing")
 
 
-def _with_year_cap(trace: BenefitFn, cap: float) -> BenefitFn:
-    def capped(profile: Mapping[str, object]) -> tuple[float | None, str]:
-        amount, text = trace(profile)
-        return cap, f"{text}；年度上限 {format_money(cap)} → {format_money(cap)}"
+def _set_award(frame: ProfileFrame, reference: str, other: Explanation | None) -> None:
+    if other is None:
+        return
+    if other.status == IF_DATA_SUPPLIED:
+        frame.awards[reference] = (np.zeros(1), np.ones(1, dtype=np.bool_))
+        frame.award_missing[reference] = [
+            (n, np.ones(1, dtype=np.bool_)) for n in other.missing_fields
+        ]
+    else:
+        frame.awards[reference] = (np.array([other.amount or 0.0]), None)
 
-    return capped
+
+def _actual(
+    atom: Atom, frame: ProfileFrame, params: Mapping[str, float], profile: Mapping[str, object]
+) -> object:
+    """The value an atom compared, as the enterprise reads it."""
+    if atom.field is not None:
+        value = profile.get(atom.field)
+        if atom.type == "list" and atom.op != "exists":
+            return None if value is None else len(value)  # type: ignore[arg-type]
+        return value
+    values, missing, _ = atom_subject(atom, frame, params)
+    if missing is not None and missing[0]:
+        return None
+    return float(values[0])
+
+
+def _trace_renderer(
+    compiled: Compiled, frame: ProfileFrame, steps: list[Step]
+) -> Callable[[], str]:
+    def render() -> str:
+        amount, text = compiled.tracer.trace(compiled.version.benefit, frame)
+        current = amount or 0.0
+        for step in steps:
+            value = float(step.values[0])
+            if abs(value - current) < 0.005:
+                continue
+            if step.kind == "year_cap":
+                text += f"；{step.text} → {format_money(value)}"
+            elif step.kind == "rounding":
+                text += f"；四舍五入 → {format_money(value)}"
+            else:
+                text += f"；{step.text} → {format_money(value)}"
+            current = value
+        return text
+
+    return render
+
+
+def _close_enough(
+    compiled: Compiled, top_position: int, results: list[ConditionResult], tolerance: float
+) -> bool:
+    """A failing numeric lower bound counts as a near miss only within ``tolerance`` of it."""
+    node_index = compiled.top[top_position]
+    _, node, _, wording = compiled.nodes[node_index]
+    if not isinstance(node, Atom) or wording is None:
+        return True
+    if node.op not in ("ge", "gt") or node.type not in ("number", "money", "int"):
+        return True
+    assert wording.bound is not None
+    actual = float(results[node_index].actual)  # type: ignore[arg-type]
+    relaxed = wording.bound * (1.0 - tolerance)
+    # same relaxed atom as the batch path: ``gt`` stays strict, so ``gt 0`` has no near misses
+    return actual > relaxed if node.op == "gt" else actual >= relaxed
 
 
 def combine(kind: str, states: list[int]) -> int:
     """Three-valued combination: 1 true, 0 false, 2 unknown (missing data)."""
     if kind == "not":
-        return _NOT[states[0]]
+        return (1, 0, 2)[states[0]]
     if kind == "all":
         if 0 in states:
             return 0
@@ -364,27 +394,13 @@ def combine(kind: str, states: list[int]) -> int:
     return 2 if 2 in states else 0
 
 
-def _group_label(node: Group, fields: FieldDictionary, params: dict[str, float], on: date) -> str:
-    """Chinese label of a group; a ``not`` over one atom names the excluded condition."""
-    if node.kind == "not" and isinstance(node.children[0], Atom):
-        child = compile_atom(node.children[0], -1, fields, params, on)
-        return f"不得满足「{child.atom.label} {child.required}」"
-    return _GROUP_WORDS[node.kind]
-
-
-def _close_enough(
-    compiled: CompiledVersion, top_position: int, results: list[ConditionResult], tolerance: float
-) -> bool:
-    """A failing numeric lower bound counts as a near miss only within ``tolerance`` of it."""
-    node_index = compiled.top[top_position]
-    _, kind, _, _, _, atom_index = compiled.nodes[node_index]
-    if kind != "atom":
-        return True
-    catom = compiled.atoms[atom_index]
-    if catom.atom.op not in ("ge", "gt") or catom.atom.type not in ("number", "money", "int"):
-        return True
-    assert catom.bound is not None
-    actual = float(results[node_index].actual)  # type: ignore[arg-type]
-    relaxed = catom.bound * (1.0 - tolerance)
-    # same relaxed atom as the batch path: ``gt`` stays strict, so ``gt 0`` has no near misses
-    return actual > relaxed if catom.atom.op == "gt" else actual >= relaxed
+__all__ = [
+    "Compiled",
+    "ConditionResult",
+    "Explanation",
+    "combine",
+    "compile_version",
+    "explain",
+    "format_number",
+    "group_members",
+]

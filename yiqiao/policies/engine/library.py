@@ -20,12 +20,24 @@ def policy_files(folder: str | Path) -> list[Path]:
     )
 
 
+def fields_file_for(path: str | Path) -> Path:
+    """``fields.yaml`` of a folder (or of a file's folder), else of the nearest parent folder
+    (a library in a subfolder shares its parent's dictionary)."""
+    path = Path(path)
+    folder = (path if path.is_dir() else path.parent).resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / FIELDS_FILE).exists():
+            return candidate / FIELDS_FILE
+    return folder / FIELDS_FILE
+
+
 def load_library(folder: str | Path) -> tuple[FieldDictionary, list[Policy]]:
-    """Load ``folder/fields.yaml`` and every policy file of ``folder``.
+    """Load the folder's dictionary (see :func:`fields_file_for`) and every policy file of
+    ``folder``.
 
     Raises :class:`PolicyError` with the issues of every file that fails to parse.
     """
-    fields = load_fields(Path(folder) / FIELDS_FILE)
+    fields = load_fields(fields_file_for(folder))
     policies: list[Policy] = []
     issues: list[Issue] = []
     for path in policy_files(folder):

@@ -8,11 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .expr import Expr
+from .errors import Issue
+from .expr import Expr, Received
 from .fields import FieldDictionary
 
 OPERATORS = (
-    "ge", "gt", "le", "lt", "eq", "ne", "in", "not_in", "between", "is", "exists", "within_years",
+    "ge", "gt", "le", "lt", "eq", "ne", "in", "not_in", "between", "is", "exists",
+    "within_years", "within_months", "within_days", "in_year", "in_years", "in_last_years",
+)  # fmt: skip
+DATE_WINDOWS = (
+    "within_years", "within_months", "within_days", "in_year", "in_years", "in_last_years",
 )  # fmt: skip
 STATUSES = ("draft", "review", "published", "expired")
 DELIVERIES = ("auto", "apply", "manual")
@@ -30,7 +35,10 @@ class Atom:
     ``operand`` by type: numeric → :data:`Expr` (constant once parameters are resolved);
     between → a 2-tuple of those (or of dates); date → ``date``; enum/str in/not_in → tuple of
     codes; eq/ne on codes → str; set in/not_in → tuple of codes; is/exists → bool;
-    within_years → :data:`Expr` (whole years).
+    within_years/within_months/within_days → :data:`Expr`; in_year → int (≤ 0 relative to the
+    screening year, else a calendar year); in_years → (int, int); in_last_years → int; a date
+    compared with another date → :class:`DateRef`. ``expr`` also holds aggregates over lists
+    (``count``/``sum`` with a filter) and received sums.
     """
 
     path: str
@@ -55,6 +63,17 @@ class Group:
 
 
 Condition = Atom | Group
+
+
+@dataclass(frozen=True)
+class DateRef:
+    """Another date to compare with: a date field (or the screening date when ``field`` is
+    None), moved by whole ``years``/``months``/``days`` (``{field: landed_on, months: 36}``)."""
+
+    field: str | None
+    years: int = 0
+    months: int = 0
+    days: int = 0
 
 
 @dataclass(frozen=True)
@@ -106,11 +125,38 @@ class Tiers:
 
 @dataclass(frozen=True)
 class Table:
-    """Amount looked up by the code of field ``by``; ``default`` when the code is absent."""
+    """A benefit looked up by the code of field ``by`` (each cell a fixed amount or any benefit:
+    a rate with a cap, a formula...); ``default`` when the code has no row (None: 0)."""
 
     by: str
-    rows: tuple[tuple[str, Expr], ...]
-    default: Expr | None
+    rows: tuple[tuple[str, Benefit], ...]
+    default: Benefit | None
+    label: str = ""
+    cap: Expr | None = None
+
+
+@dataclass(frozen=True)
+class When:
+    """A benefit that branches: the first branch whose condition holds pays; ``otherwise``
+    (None: 0) when none does. An undecided earlier branch leaves the amount undecided."""
+
+    branches: tuple[tuple[Group, Benefit], ...]
+    otherwise: Benefit | None
+    cap: Expr | None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class PerItem:
+    """A benefit per item of a list field (each certificate, each trial phase...): ``amount`` is
+    evaluated per item passing ``where`` (item context), each floored at 0; at most
+    ``max_items`` items count (highest first); the sum is capped by ``cap``."""
+
+    list: str
+    where: Group | None
+    amount: Benefit
+    max_items: int | None
+    cap: Expr | None
     label: str = ""
 
 
@@ -133,7 +179,16 @@ class Combine:
     label: str = ""
 
 
-Benefit = Fixed | Rate | PerUnit | Tiers | Table | Formula | Combine
+Benefit = Fixed | Rate | PerUnit | Tiers | Table | Formula | Combine | When | PerItem
+
+
+@dataclass(frozen=True)
+class ReceivedCap:
+    """A cap net of awards already received: the award is at most ``limit − received`` (≥ 0)."""
+
+    limit: Expr
+    received: Received
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,10 +215,12 @@ class SourceRef:
     number: str
     article: str
     url: str = ""
+    issuer: str = ""
 
     def __str__(self) -> str:
         number = f"（{self.number}）" if self.number else ""
-        return f"{self.document}{number}{self.article}"
+        issuer = f"{self.issuer}：" if self.issuer else ""
+        return f"{issuer}{self.document}{number}{self.article}"
 
 
 @dataclass(frozen=True)
@@ -189,6 +246,10 @@ class PolicyVersion:
     parameters: Mapping[str, Parameter]
     line: int
     change_dates: tuple[date, ...] = field(default=())
+    received_caps: tuple[ReceivedCap, ...] = ()
+    top_up: Received | None = None
+    exclusive_period: str = "year"
+    references: frozenset[str] = frozenset()
 
     def in_effect(self, on: date) -> bool:
         """True when ``on`` lies within [effective_from, effective_to]."""
@@ -214,6 +275,7 @@ class PolicyCase:
     status: str
     amount: float | None
     line: int
+    missing_fields: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -228,6 +290,8 @@ class Policy:
     fictional_sample: bool
     fields: FieldDictionary
     tags: tuple[str, ...] = ()
+    warnings: tuple[Issue, ...] = ()
+    references: tuple[tuple[str, int], ...] = ()
 
     def version_on(self, on: date) -> PolicyVersion | None:
         """The version in effect on ``on``, or None."""

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import yaml
 
+from .errors import Issue
+from .expr import Expr
 from .fields import FieldDictionary
 from .model import (
     DELIVERIES,
     RESULT_STATUSES,
     STATUSES,
+    Benefit,
     Group,
     Parameter,
     Policy,
@@ -19,8 +22,10 @@ from .model import (
     PolicyVersion,
     SourceRef,
 )
-from .parse_rules import Context, line_of, parse_benefit, parse_condition, parse_expression
-from .values import parse_number
+from .parse_benefits import benefit_expressions, guarded_fields, zero_divisions
+from .parse_caps import parse_limits
+from .parse_rules import Context, line_of, parse_benefit, parse_condition, parse_defines
+from .values import parse_date, parse_number
 from .yamlsrc import Source, as_mapping, as_sequence, check_keys, compose, plain, scalar
 
 Items = dict[str, tuple[yaml.Node, yaml.Node]]
@@ -29,7 +34,7 @@ _VERSION_KEYS = frozenset(
     {
         "title", "summary", "category", "source", "version", "status", "effective_from",
         "effective_to", "delivery", "exclusive_group", "caps", "budget", "parameters",
-        "conditions", "benefit",
+        "conditions", "benefit", "define", "top_up", "exclusive_period", "note",
     }
 )  # fmt: skip
 _TOP_KEYS = _VERSION_KEYS | {"id", "fictional_sample", "tags", "tests", "versions"}
@@ -64,9 +69,14 @@ def parse_policy(path_or_text: str | Path, fields: FieldDictionary) -> Policy:
             raw_versions.append(({**base, **items}, path, node))
     else:
         raw_versions.append((base, "", root))
+    references: list[tuple[str, int]] = []
+    warnings: list[Issue] = []
     versions = [
         v
-        for v in (_version(src, fields, items, path, node) for items, path, node in raw_versions)
+        for v in (
+            _version(src, fields, items, path, node, policy_id, references, warnings)
+            for items, path, node in raw_versions
+        )
         if v
     ]
     versions.sort(key=lambda v: v.effective_from)
@@ -92,6 +102,8 @@ def parse_policy(path_or_text: str | Path, fields: FieldDictionary) -> Policy:
         fictional is True,
         fields,
         tuple(tags_raw),
+        tuple(dict.fromkeys(warnings)),
+        tuple(dict.fromkeys(references)),
     )
 
 
@@ -130,10 +142,11 @@ def _date(
     raw = plain(items[key][1])
     if raw is None and not required:
         return None
-    if not isinstance(raw, date):
+    day = parse_date(raw)
+    if day is None:
         src.error(items[key][1], where, f"{key} 应为日期（如 2024-01-01），实为 {raw!r}")
         return None
-    return raw
+    return day
 
 
 def _choice(
@@ -148,7 +161,14 @@ def _choice(
 
 
 def _version(
-    src: Source, fields: FieldDictionary, items: Items, path: str, node: yaml.Node
+    src: Source,
+    fields: FieldDictionary,
+    items: Items,
+    path: str,
+    node: yaml.Node,
+    policy_id: str,
+    references: list[tuple[str, int]],
+    warnings: list[Issue],
 ) -> PolicyVersion | None:
     before = len(src.issues)
     prefix = f"{path}." if path else ""
@@ -171,7 +191,9 @@ def _version(
         )
     source = _source(src, items, path, node)
     parameters = _parameters(src, fields, items.get("parameters"), f"{prefix}parameters")
-    ctx = Context(src, fields, frozenset(parameters))
+    ctx = Context(src, fields, frozenset(parameters), policy_id=policy_id)
+    if "define" in items:
+        parse_defines(ctx, items["define"][1], f"{prefix}define")
     conditions = None
     if "conditions" not in items:
         src.error(node, f"{prefix}conditions", "缺少 conditions")
@@ -187,38 +209,10 @@ def _version(
     if "benefit" not in items:
         src.error(node, f"{prefix}benefit", "缺少 benefit")
     else:
-        benefit = parse_benefit(ctx, items["benefit"][1], f"{prefix}benefit")
-    cap_per_year = cap_limit = None
-    cap_group = exclusive = None
-    if "caps" in items:
-        caps = as_mapping(src, items["caps"][1], f"{prefix}caps")
-        check_keys(
-            src,
-            caps,
-            f"{prefix}caps",
-            frozenset({"per_enterprise_per_year", "group", "group_per_enterprise_per_year"}),
-        )
-        if "per_enterprise_per_year" in caps:
-            cap_per_year = parse_expression(
-                ctx,
-                caps["per_enterprise_per_year"][1],
-                f"{prefix}caps.per_enterprise_per_year",
-                ctx.constant_name,
-            )
-        if ("group" in caps) != ("group_per_enterprise_per_year" in caps):
-            src.error(
-                items["caps"][1],
-                f"{prefix}caps.group",
-                "group 与 group_per_enterprise_per_year 须同时给出",
-            )
-        elif "group" in caps:
-            cap_group = _optional_text(src, caps, "group", f"{prefix}caps")
-            cap_limit = parse_expression(
-                ctx,
-                caps["group_per_enterprise_per_year"][1],
-                f"{prefix}caps.group_per_enterprise_per_year",
-                ctx.constant_name,
-            )
+        benefit_ctx = ctx if conditions is None else ctx.restricted_by(conditions)
+        benefit = parse_benefit(benefit_ctx, items["benefit"][1], f"{prefix}benefit")
+    limits = parse_limits(ctx, items, prefix)
+    exclusive = None
     if "exclusive_group" in items:
         exclusive = _optional_text(src, items, "exclusive_group", path) or None
     budget = None
@@ -227,8 +221,11 @@ def _version(
         if budget is None or budget < 0:
             src.error(items["budget"][1], f"{prefix}budget", "budget 应为非负金额（如 5000万）")
     _check_parameter_coverage(src, parameters, start, items.get("parameters"), node, prefix)
+    references.extend(ctx.references)
     if len(src.issues) > before or conditions is None or benefit is None or start is None:
         return None
+    warnings.extend(ctx.warnings)
+    warnings.extend(_division_warnings(src, conditions, benefit, parameters, start, items, prefix))
     changes = sorted(
         {
             d
@@ -239,12 +236,48 @@ def _version(
     )
     return PolicyVersion(
         version=number_raw, title=title, status=status, effective_from=start, effective_to=end,
-        delivery=delivery, exclusive_group=exclusive, cap_per_year=cap_per_year, cap_group=cap_group,
-        cap_group_limit=cap_limit, budget=budget, source=source,
+        delivery=delivery, exclusive_group=exclusive, cap_per_year=limits.cap_per_year,
+        cap_group=limits.cap_group, cap_group_limit=limits.cap_group_limit, budget=budget, source=source,
         summary=_optional_text(src, items, "summary", path), category=_optional_text(src, items, "category", path),
         conditions=conditions, benefit=benefit, parameters=parameters, line=line_of(node),
-        change_dates=tuple(changes),
+        change_dates=tuple(changes), received_caps=tuple(limits.received_caps), top_up=limits.top_up,
+        exclusive_period=limits.exclusive_period,
+        references=frozenset(ref for ref, _ in ctx.references),
     )  # fmt: skip
+
+
+def _division_warnings(
+    src: Source,
+    conditions: Group,
+    benefit: Benefit,
+    parameters: dict[str, Parameter],
+    start: date,
+    items: Items,
+    prefix: str,
+) -> list[Issue]:
+    """A benefit dividing by a field that the conditions do not keep above zero."""
+    values = {n: p.value_on(start) or 0.0 for n, p in parameters.items()}
+    guarded = guarded_fields(conditions, values)
+    line = line_of(items["benefit"][1])
+    out = []
+    seen: set[frozenset[str]] = set()
+    expressions: list[Expr] = benefit_expressions(benefit)
+    for expression in expressions:
+        for names in zero_divisions(expression, frozenset(parameters)):
+            if names <= guarded or names in seen:
+                continue
+            seen.add(names)
+            shown = "、".join(sorted(names))
+            out.append(
+                Issue(
+                    src.file,
+                    line,
+                    1,
+                    f"{prefix}benefit",
+                    f"公式除以可能为零的字段 {shown}：请加条件 {shown} > 0，或写成 max({shown}, 1)",
+                )  # fmt: skip
+            )
+    return out
 
 
 def _source(src: Source, items: Items, path: str, parent: yaml.Node) -> SourceRef:
@@ -254,12 +287,15 @@ def _source(src: Source, items: Items, path: str, parent: yaml.Node) -> SourceRe
         return SourceRef("", "", "")
     node = items["source"][1]
     sub = as_mapping(src, node, prefix)
-    check_keys(src, sub, prefix, frozenset({"document", "number", "article", "url"}))
+    check_keys(
+        src, sub, prefix, frozenset({"document", "number", "article", "url", "issuer", "note"})
+    )
     return SourceRef(
         _required_text(src, sub, "document", prefix, node),
         _optional_text(src, sub, "number", prefix),
         _required_text(src, sub, "article", prefix, node),
         _optional_text(src, sub, "url", prefix),
+        _optional_text(src, sub, "issuer", prefix),
     )
 
 
@@ -369,6 +405,55 @@ def _check_overlaps(
             src.error(node, f"{path}.version", "较晚生效的版本的版本号须更大")
 
 
+_ELIGIBLE_WORDS = {True: "eligible", False: "ineligible", "missing": "eligible_if_data_supplied"}
+
+
+def _expect(
+    src: Source, fields: FieldDictionary, node: yaml.Node, path: str
+) -> tuple[str, float | None, tuple[str, ...] | None] | None:
+    """``{status, amount}`` or, as the evaluate command writes them, ``{eligible: true|false|
+    "missing", amount_yuan, missing_fields}``; ``missing_fields`` is optional."""
+    expect = as_mapping(src, node, path)
+    check_keys(
+        src, expect, path,
+        frozenset({"status", "amount", "eligible", "amount_yuan", "missing_fields", "note"}),
+    )  # fmt: skip
+    status = ""
+    if "eligible" in expect and "status" not in expect:
+        raw = plain(expect["eligible"][1])
+        status = _ELIGIBLE_WORDS.get(raw, "") if isinstance(raw, bool | str) else ""
+        if not status:
+            src.error(
+                expect["eligible"][1], f"{path}.eligible", "eligible 应为 true、false 或 missing"
+            )
+            return None
+    else:
+        status = _choice(src, expect, "status", path, node, RESULT_STATUSES)
+    amount = None
+    key = "amount" if "amount" in expect else ("amount_yuan" if "amount_yuan" in expect else None)
+    if key is not None:
+        raw_amount = plain(expect[key][1])
+        amount = parse_number(raw_amount) if raw_amount is not None else None
+        if raw_amount is not None and amount is None:
+            src.error(expect[key][1], f"{path}.{key}", f"{key} 应为金额")
+    elif status == "eligible":
+        src.error(node, f"{path}.amount", "预期符合条件时须给出 amount")
+    missing: tuple[str, ...] | None = None
+    if "missing_fields" in expect:
+        raw_missing = plain(expect["missing_fields"][1])
+        if not isinstance(raw_missing, list) or not all(isinstance(m, str) for m in raw_missing):
+            src.error(
+                expect["missing_fields"][1],
+                f"{path}.missing_fields",
+                "missing_fields 应为字段名列表",
+            )
+            return None
+        missing = tuple(raw_missing)
+    if not status:
+        return None
+    return status, amount, missing
+
+
 def _tests(
     src: Source, fields: FieldDictionary, entry: tuple[yaml.Node, yaml.Node] | None
 ) -> tuple[PolicyCase, ...]:
@@ -380,7 +465,9 @@ def _tests(
     for index, node in enumerate(as_sequence(src, entry[1], "tests")):
         path = f"tests[{index}]"
         items = as_mapping(src, node, path)
-        check_keys(src, items, path, frozenset({"name", "on", "profile", "expect"}))
+        if "as_of" in items and "on" not in items:
+            items["on"] = items.pop("as_of")
+        check_keys(src, items, path, frozenset({"name", "on", "profile", "expect", "note"}))
         name = _required_text(src, items, "name", path, node)
         on = _date(src, items, "on", path, node, required=True)
         profile = (
@@ -393,19 +480,9 @@ def _tests(
         if "expect" not in items:
             src.error(node, f"{path}.expect", "缺少 expect")
             continue
-        expect = as_mapping(src, items["expect"][1], f"{path}.expect")
-        check_keys(src, expect, f"{path}.expect", frozenset({"status", "amount"}))
-        status = _choice(
-            src, expect, "status", f"{path}.expect", items["expect"][1], RESULT_STATUSES
-        )
-        amount = None
-        if "amount" in expect:
-            amount = parse_number(plain(expect["amount"][1]))
-            if amount is None:
-                src.error(expect["amount"][1], f"{path}.expect.amount", "amount 应为金额")
-        elif status == "eligible":
-            src.error(items["expect"][1], f"{path}.expect.amount", "预期符合条件时须给出 amount")
-        if on is None or profile is None or not status:
+        expected = _expect(src, fields, items["expect"][1], f"{path}.expect")
+        if on is None or profile is None or expected is None:
             continue
-        cases.append(PolicyCase(name, on, profile, status, amount, line_of(node)))
+        status, amount, missing = expected
+        cases.append(PolicyCase(name, on, profile, status, amount, line_of(node), missing))
     return tuple(cases)

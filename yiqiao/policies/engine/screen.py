@@ -1,24 +1,27 @@
 """Batch screening of many policies over a columnar snapshot of the register (免申即享).
 
 Every distinct atom is evaluated once into packed bitmaps shared by all policies; each
-policy's tree is combined with three-valued logic; amounts are computed only for eligible rows;
-then exclusive groups, shared caps and budgets are applied.
+policy's tree is combined with three-valued logic (policies with equal trees share the result);
+amounts are computed only at the eligible rows, with the same rule code the single explanation
+uses (:mod:`.evaluate`); then exclusive groups, shared caps and budgets are applied. Policies
+whose benefit reads another policy's award (``award('x')``) are screened after it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from .allocate import apply_shared_caps, exclusive_winners
 from .bitmaps import AtomTable, Pair, Words, bits_at, count, extract, extract_first
+from .evaluate import benefit_value, constant, finish
+from .explain import group_members
+from .expr import Num
+from .frame import SnapshotFrame
 from .model import Atom, Group, Policy, PolicyVersion
-from .scalar import constant
 from .screen_result import (
     FloatArray,
     IntArray,
@@ -28,7 +31,6 @@ from .screen_result import (
     policy_of_rows,
 )
 from .snapshot import Snapshot
-from .vector import benefit_vector
 
 
 def screen(
@@ -52,63 +54,86 @@ def screen(
     ``near_misses=False`` skips them (counts stay 0).
     """
     allowed = None if statuses is None else frozenset(statuses)
-    table = AtomTable(snapshot, on)
-    memo: dict[object, _Tree] = {}  # policies with equal condition trees share their bitmaps
+    frame = SnapshotFrame(snapshot, on)
+    frame.keep_atoms = False
+    table = AtomTable(frame)
+    members = group_members(policies)
+    memo: dict[object, _Tree] = {}  # policies with equal condition trees share their results
+    n_policies = len(policies)
+    empty = np.zeros(0, dtype=np.int64)
     screened: list[ScreenedPolicy] = []
-    award_rows: list[IntArray] = []
-    award_amounts: list[FloatArray] = []
-    quick_bitmaps: list[Words | None] = []
-    quick_extra: list[IntArray] = []
-    near_rows: list[IntArray] = []
-    near_which: list[IntArray] = []
+    award_rows: list[IntArray] = [empty] * n_policies
+    award_amounts: list[FloatArray] = [np.zeros(0)] * n_policies
+    quick_bitmaps: list[Words | None] = [None] * n_policies
+    quick_extra: list[IntArray] = [empty] * n_policies
+    near_rows: list[IntArray] = [empty] * n_policies
+    near_which: list[IntArray] = [empty] * n_policies
+    exclusive_of = [-1] * n_policies
+    cap_of = [-1] * n_policies
     exclusive_ids: dict[str, int] = {}
     cap_ids: dict[str, int] = {}
     cap_limits: dict[int, float] = {}
-    exclusive_of: list[int] = []
-    cap_of: list[int] = []
+    versions: list[PolicyVersion | None] = []
     for index, policy in enumerate(policies):
         version = policy.version_on(on)
-        exclusive_of.append(-1)
-        cap_of.append(-1)
         if version is None or (allowed is not None and version.status not in allowed):
+            versions.append(None)
             screened.append(
                 ScreenedPolicy(index, policy.id, policy.title, None, "", None, None, None)
             )
-            award_rows.append(np.zeros(0, dtype=np.int64))
-            award_amounts.append(np.zeros(0))
-            quick_bitmaps.append(None)
-            quick_extra.append(np.zeros(0, dtype=np.int64))
             continue
+        versions.append(version)
         params = version.parameters_on(on)
-        info = ScreenedPolicy(
-            index, policy.id, version.title, version.version, version.delivery,
-            version.exclusive_group, version.cap_group, version.budget,
-            rule=version, parameter_names=frozenset(params),
-        )  # fmt: skip
-        screened.append(info)
+        screened.append(
+            ScreenedPolicy(
+                index,
+                policy.id,
+                version.title,
+                version.version,
+                version.delivery,
+                version.exclusive_group,
+                version.cap_group,
+                version.budget,
+                rule=version,
+                parameter_names=frozenset(params),
+                fields_dictionary=policy.fields,
+            )  # fmt: skip
+        )
         if version.exclusive_group is not None:
-            exclusive_of[-1] = exclusive_ids.setdefault(version.exclusive_group, len(exclusive_ids))
+            exclusive_of[index] = exclusive_ids.setdefault(
+                version.exclusive_group, len(exclusive_ids)
+            )
         if version.cap_group is not None and version.cap_group_limit is not None:
-            cap_of[-1] = cap_ids.setdefault(version.cap_group, len(cap_ids))
-            cap_limits.setdefault(cap_of[-1], constant(version.cap_group_limit, params))
-        rows, amounts, unknown, extra, near, which = _screen_one(
-            table, snapshot, version, params, info, near_miss_tolerance,
-            near_miss_limit if near_misses else -1, memo,
+            cap_of[index] = cap_ids.setdefault(version.cap_group, len(cap_ids))
+            cap_limits.setdefault(cap_of[index], constant(version.cap_group_limit, params))
+    referenced = {ref for v in versions if v is not None for ref in v.references}
+    for index in _order(policies, versions):
+        version = versions[index]
+        assert version is not None
+        policy = policies[index]
+        params = version.parameters_on(on)
+        info = screened[index]
+        outcome = _screen_one(
+            table, frame, policy.id, version, params, info, near_miss_tolerance,
+            near_miss_limit if near_misses else -1, memo, members,
         )  # fmt: skip
-        award_rows.append(rows)
-        award_amounts.append(amounts)
-        quick_bitmaps.append(unknown)
-        quick_extra.append(extra)
-        near_rows.append(near)
-        near_which.append(which)
-    n_policies = len(policies)
+        award_rows[index], award_amounts[index] = outcome.rows, outcome.amounts
+        quick_bitmaps[index], quick_extra[index] = outcome.unknown, outcome.extra
+        near_rows[index], near_which[index] = outcome.near_rows, outcome.near_which
+        if policy.id in referenced:
+            values = np.zeros(frame.size)
+            values[outcome.rows] = outcome.amounts
+            missing = np.zeros(frame.size, dtype=np.bool_)
+            missing[extract(outcome.unknown)] = True
+            missing[outcome.extra] = True
+            frame.awards[policy.id] = (values, missing if missing.any() else None)
     lost = exclusive_winners(award_rows, award_amounts, exclusive_of, snapshot.size)
     sup_rows: list[IntArray] = []
     sup_amounts: list[FloatArray] = []
     for p in range(n_policies):
         keep = lost.get(p)
         if keep is None:
-            sup_rows.append(np.zeros(0, dtype=np.int64))
+            sup_rows.append(empty)
             sup_amounts.append(np.zeros(0))
             continue
         screened[p].superseded = int((~keep).sum())
@@ -127,10 +152,39 @@ def screen(
         quick_bitmaps, quick_extra,
         concat_parts(near_rows, np.int64), policy_of_rows(near_rows), concat_parts(near_which, np.int64),
         snapshot, total_budget, table.distinct, table.requests, len(memo),
+        group_members=members, frame=frame,
     )  # fmt: skip
 
 
-def _pair(table: AtomTable, node: Atom | Group, params: dict[str, float]) -> Pair:
+def _order(policies: Sequence[Policy], versions: list[PolicyVersion | None]) -> list[int]:
+    """Indices of the screened versions, each after the policies whose award it reads (a cycle,
+    which validation refuses, leaves the reference missing)."""
+    position = {p.id: i for i, p in enumerate(policies)}
+    done: set[int] = set()
+    visiting: set[int] = set()
+    out: list[int] = []
+
+    def visit(i: int) -> None:
+        if i in done or i in visiting:
+            return
+        visiting.add(i)
+        version = versions[i]
+        assert version is not None
+        for ref in sorted(version.references):
+            j = position.get(ref)
+            if j is not None and versions[j] is not None:
+                visit(j)
+        visiting.discard(i)
+        done.add(i)
+        out.append(i)
+
+    for i, version in enumerate(versions):
+        if version is not None:
+            visit(i)
+    return out
+
+
+def _pair(table: AtomTable, node: Atom | Group, params: Mapping[str, float]) -> Pair:
     if isinstance(node, Atom):
         return table.atom(node, params)
     pairs = [_pair(table, child, params) for child in node.children]
@@ -159,12 +213,20 @@ class _Tree:
     near_rows: IntArray
     near_which: IntArray
     near_count: int
-    gathered: dict[str, tuple[FloatArray, npt.NDArray[np.bool_] | None]] = field(
-        default_factory=dict
-    )
+    frame: SnapshotFrame | None = None  # the eligible rows, with their gathered columns
 
 
-def _tree_key(table: AtomTable, node: Atom | Group, params: dict[str, float]) -> object:
+@dataclass
+class _Outcome:
+    rows: IntArray
+    amounts: FloatArray
+    unknown: Words
+    extra: IntArray
+    near_rows: IntArray
+    near_which: IntArray
+
+
+def _tree_key(table: AtomTable, node: Atom | Group, params: Mapping[str, float]) -> object:
     if isinstance(node, Atom):
         return table.key(node, params)
     return (node.kind, tuple(_tree_key(table, child, params) for child in node.children))
@@ -172,14 +234,16 @@ def _tree_key(table: AtomTable, node: Atom | Group, params: dict[str, float]) ->
 
 def _screen_one(
     table: AtomTable,
-    snapshot: Snapshot,
+    frame: SnapshotFrame,
+    policy_id: str,
     version: PolicyVersion,
-    params: dict[str, float],
+    params: Mapping[str, float],
     info: ScreenedPolicy,
     tolerance: float | None,
     limit: int,
     memo: dict[object, _Tree],
-) -> tuple[IntArray, FloatArray, Words, IntArray, IntArray, IntArray]:
+    members: Mapping[str, tuple[str, ...]],
+) -> _Outcome:
     top = version.conditions.children
     key = tuple(_tree_key(table, child, params) for child in top)
     tree = memo.get(key)
@@ -191,23 +255,30 @@ def _screen_one(
     extra = np.zeros(0, dtype=np.int64)
     amounts = np.zeros(0, dtype=np.float64)
     if eligible_rows.size:
-        amounts, benefit_missing = _amounts(snapshot, version, params, eligible_rows, tree.gathered)
+        if tree.frame is None:
+            tree.frame = frame.subset(eligible_rows)
+        sub = tree.frame
+        for ref in version.references:
+            if ref not in sub.awards and ref in frame.awards:
+                values, missing = frame.awards[ref]
+                sub.awards[ref] = (
+                    values[eligible_rows],
+                    None if missing is None else missing[eligible_rows],
+                )
+        values, benefit_missing = benefit_value(version.benefit, sub, params)
+        amounts, _ = finish(version, policy_id, sub, params, values, members)
         if benefit_missing is not None and benefit_missing.any():
             # conditions met but the amount needs data that is missing: 快申快享 too
             extra = eligible_rows[benefit_missing]
             eligible_rows, amounts = eligible_rows[~benefit_missing], amounts[~benefit_missing]
-        # not in place: ``amounts`` may be a column shared through ``tree.gathered``
-        amounts = np.maximum(amounts, 0.0)
-        if version.cap_per_year is not None:
-            amounts = np.minimum(amounts, constant(version.cap_per_year, params))
     info.quick_apply = tree.unknown_count + int(extra.size)
-    return eligible_rows, amounts, tree.unknown, extra, tree.near_rows, tree.near_which
+    return _Outcome(eligible_rows, amounts, tree.unknown, extra, tree.near_rows, tree.near_which)
 
 
 def _conditions(
     table: AtomTable,
     top: tuple[Atom | Group, ...],
-    params: dict[str, float],
+    params: Mapping[str, float],
     tolerance: float | None,
     limit: int,
 ) -> _Tree:
@@ -233,7 +304,7 @@ def _near_misses(
     top: tuple[Atom | Group, ...],
     pairs: list[Pair],
     prefixes: list[Words],
-    params: dict[str, float],
+    params: Mapping[str, float],
     tolerance: float | None,
     limit: int,
 ) -> tuple[IntArray, IntArray, int]:
@@ -274,7 +345,9 @@ def _near_misses(
     return rows, which, total
 
 
-def _relaxed(node: Atom | Group, params: dict[str, float], tolerance: float | None) -> Atom | None:
+def _relaxed(
+    node: Atom | Group, params: Mapping[str, float], tolerance: float | None
+) -> Atom | None:
     """The atom ``field ≥ (1 - tolerance) × bound`` for a numeric lower bound, else None."""
     if tolerance is None or not isinstance(node, Atom) or node.op not in ("ge", "gt"):
         return None
@@ -283,48 +356,5 @@ def _relaxed(node: Atom | Group, params: dict[str, float], tolerance: float | No
     bound = constant(node.operand, params)
     return Atom(
         node.path, node.line, node.field, node.expr, node.label, node.unit, node.type,
-        node.op, _number(bound * (1.0 - tolerance)),
+        node.op, Num(bound * (1.0 - tolerance), repr(bound * (1.0 - tolerance))),
     )  # fmt: skip
-
-
-def _number(value: float) -> object:
-    from .expr import Num
-
-    return Num(value, repr(value))
-
-
-def _amounts(
-    snapshot: Snapshot,
-    version: PolicyVersion,
-    params: dict[str, float],
-    rows: IntArray,
-    gathered: dict[str, tuple[FloatArray, npt.NDArray[np.bool_] | None]],
-) -> tuple[FloatArray, npt.NDArray[np.bool_] | None]:
-    """Amounts at ``rows``; ``gathered`` caches columns already gathered at the same rows
-    (policies sharing a condition tree share their eligible rows)."""
-    size = rows.size
-
-    def column(name: str) -> tuple[FloatArray, npt.NDArray[np.bool_] | None]:
-        hit = gathered.get(name)
-        if hit is not None:
-            return hit
-        if not snapshot.has(name):
-            return np.zeros(size), np.ones(size, dtype=np.bool_)
-        values = np.asarray(snapshot.columns[name][rows], dtype=np.float64)
-        missing = snapshot.missing.get(name)
-        gathered[name] = (values, None if missing is None else missing[rows])
-        return gathered[name]
-
-    def raw(
-        name: str,
-    ) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_] | None, tuple[str, ...]]:
-        if not snapshot.has(name):
-            return np.zeros(size, dtype=np.int64), np.ones(size, dtype=np.bool_), ()
-        missing = snapshot.missing.get(name)
-        return (
-            snapshot.columns[name][rows],
-            None if missing is None else missing[rows],
-            snapshot.vocab.get(name, ()),
-        )
-
-    return benefit_vector(version.benefit, params, column, raw, size)

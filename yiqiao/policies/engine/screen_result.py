@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .benefit import benefit_fields
 from .bitmaps import Words, extract
-from .expr import variables
+from .fields import FieldDictionary
+from .frame import SnapshotFrame
 from .model import Atom, Group, PolicyVersion
 from .snapshot import Snapshot
 
@@ -41,11 +41,17 @@ class ScreenedPolicy:
     near_misses_listed: int = 0
     rule: PolicyVersion | None = None
     parameter_names: frozenset[str] = frozenset()
+    fields_dictionary: FieldDictionary | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
-        """Fields the screened version reads (conditions, then benefit)."""
-        return () if self.rule is None else _fields_of(self.rule, self.parameter_names)
+        """Fields the screened version reads (conditions, then benefit), in the order missing
+        fields are listed."""
+        if self.rule is None or self.fields_dictionary is None:
+            return ()
+        from .order import names_in_order
+
+        return tuple(names_in_order(self.rule, self.fields_dictionary))
 
     @property
     def top_labels(self) -> tuple[str, ...]:
@@ -89,7 +95,10 @@ class ScreeningResult:
     distinct_atoms: int = 0
     atom_requests: int = 0
     distinct_trees: int = 0
+    group_members: dict[str, tuple[str, ...]] | None = None
+    frame: SnapshotFrame | None = None
     _quick: tuple[RowArray, RowArray] | None = None
+    _quick_missing: dict[int, list[tuple[str, ...]]] | None = None
     _before: FloatArray | None = None
     _delivery: npt.NDArray[np.int8] | None = None
 
@@ -160,18 +169,113 @@ class ScreeningResult:
         return self.quick_apply_long()[1]
 
     def missing_fields(self, row: int) -> tuple[str, ...]:
-        """Names of the policy's fields missing for quick-apply row ``row`` (read on demand)."""
-        policy = self.policies[int(self.quick_policy[row])]
-        enterprise = int(self.quick_enterprise[row])
-        out = []
-        for name in policy.fields:
-            if not self.snapshot.has(name):
-                out.append(name)
+        """The missing fields of quick-apply row ``row`` (of :meth:`quick_apply_long`): only
+        those that could still change the verdict, as the single explanation lists them."""
+        policy = int(self.quick_policy[row])
+        rows = self.quick_apply_rows(policy)
+        position = int(np.searchsorted(rows, int(self.quick_enterprise[row])))
+        return self.quick_missing(policy)[position]
+
+    def quick_missing(self, policy: int) -> list[tuple[str, ...]]:
+        """Per row of :meth:`quick_apply_rows` of ``policy``, its missing fields (computed on
+        first use, for all of the policy's rows at once)."""
+        if self._quick_missing is None:
+            self._quick_missing = {}
+        hit = self._quick_missing.get(policy)
+        if hit is not None:
+            return hit
+        from .evaluate import missing_by_row, missing_sources
+        from .order import names_in_order
+
+        rows = self.quick_apply_rows(policy)
+        info = self.policies[policy]
+        if info.rule is None or rows.size == 0 or self.frame is None:
+            out: list[tuple[str, ...]] = [() for _ in range(rows.size)]
+        else:
+            sub = self.frame.subset(rows)
+            self._award_sources(info.rule, sub, set())
+            params = info.rule.parameters_on(self.on)
+            sources = missing_sources(info.rule, sub, params, np.ones(rows.size, dtype=np.bool_))
+            assert info.fields_dictionary is not None
+            order = names_in_order(info.rule, info.fields_dictionary)
+            out = missing_by_row(sources, rows.size, order)
+        self._quick_missing[policy] = out
+        return out
+
+    def _award_sources(self, version: PolicyVersion, sub: SnapshotFrame, seen: set[str]) -> None:
+        """Fill ``sub.award_missing`` for the awards ``version`` reads (recursively)."""
+        from .evaluate import missing_sources
+
+        by_id = {p.policy_id: p for p in self.policies if p.rule is not None}
+        for ref in sorted(version.references):
+            other = by_id.get(ref)
+            if other is None or other.rule is None or ref in seen or ref in sub.award_missing:
                 continue
-            mask = self.snapshot.missing.get(name)
-            if mask is not None and mask[enterprise]:
-                out.append(name)
-        return tuple(out)
+            seen.add(ref)
+            self._award_sources(other.rule, sub, seen)
+            params = other.rule.parameters_on(self.on)
+            sources = missing_sources(other.rule, sub, params, np.ones(sub.size, dtype=np.bool_))
+            sub.award_missing[ref] = list(sources.items())
+
+    def near_details(self, policy: int) -> list[str]:
+        """Per listed near-miss row of ``policy`` (in the order of ``near_*``), the failing
+        condition with the enterprise's value and the gap, worded as the explanation words it
+        (``上年度营业收入 1.2亿元，要求 ≥ 1.5亿元，差 3000万元``)."""
+        info = self.policies[policy]
+        picked = np.flatnonzero(self.near_policy == policy)
+        if info.rule is None or picked.size == 0 or self.frame is None:
+            return []
+        from .evaluate import atom_subject
+        from .texts import atom_text, group_label
+
+        version = info.rule
+        fields = info.fields_dictionary
+        assert fields is not None
+        params = version.parameters_on(self.on)
+        rows = self.near_enterprise[picked].astype(np.int64)
+        which = self.near_condition[picked]
+        order = np.argsort(rows, kind="stable")
+        sub = self.frame.subset(rows[order])
+        texts = [""] * rows.size
+        for top_index in np.unique(which).tolist():
+            node = version.conditions.children[top_index]
+            positions = np.flatnonzero(which[order] == top_index)
+            if isinstance(node, Group):
+                label = group_label(node, fields, params, self.on)
+                for k in positions.tolist():
+                    texts[int(order[k])] = f"{label}：不满足"
+                continue
+            wording = atom_text(node, fields, params, self.on)
+            values, _, vocab = atom_subject(node, sub, params)
+            spec = fields.get(node.field) if node.field else None
+            for k in positions.tolist():
+                actual = decode(spec, node, values[k], vocab)
+                texts[int(order[k])] = wording.sentence("fail", actual)
+        return texts
+
+
+def decode(spec: object, atom: Atom, raw: object, vocab: tuple[str, ...]) -> object:
+    """A stored snapshot value as the profile holds it (for wording a value)."""
+    from datetime import timedelta
+
+    from .fields import FieldSpec
+    from .snapshot import EPOCH
+
+    if not isinstance(spec, FieldSpec) or atom.field is None:
+        return float(raw)  # type: ignore[arg-type]
+    kind = spec.type
+    if kind in ("enum", "str"):
+        return vocab[int(raw)]  # type: ignore[call-overload]
+    if kind == "date":
+        return EPOCH + timedelta(days=int(raw))  # type: ignore[call-overload]
+    if kind == "bool":
+        return bool(raw)
+    if kind == "set":
+        bits = int(raw)  # type: ignore[call-overload]
+        return frozenset(c for i, c in enumerate(vocab) if bits >> i & 1)
+    if kind in ("int", "list"):
+        return int(raw)  # type: ignore[call-overload]
+    return float(raw)  # type: ignore[arg-type]
 
 
 def concat_parts(parts: list[IntArray] | list[FloatArray], dtype: type) -> npt.NDArray[Any]:
@@ -190,23 +294,6 @@ def policy_of_rows(parts: list[IntArray]) -> RowArray:
         out[start : start + part.size] = index
         start += part.size
     return out
-
-
-def _fields_of(version: PolicyVersion, params: frozenset[str]) -> tuple[str, ...]:
-
-    names: list[str] = []
-
-    def visit(node: Atom | Group) -> None:
-        if isinstance(node, Atom):
-            used = [node.field] if node.field else sorted(variables(node.expr) - params)  # type: ignore[arg-type]
-            names.extend(n for n in used if n not in names)
-        else:
-            for child in node.children:
-                visit(child)
-
-    visit(version.conditions)
-    names.extend(n for n in sorted(benefit_fields(version.benefit, params)) if n not in names)
-    return tuple(names)
 
 
 def _label(node: Atom | Group) -> str:

@@ -8,7 +8,7 @@ share of missing values (so the 快申快享 path is exercised).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .expr import Bin, Call, Expr, Neg, Num
-from .fields import FieldDictionary
+from .fields import AWARDS_RECEIVED, FieldDictionary, FieldSpec
 from .model import (
     Atom,
     Benefit,
@@ -25,14 +25,16 @@ from .model import (
     Fixed,
     Formula,
     Group,
+    PerItem,
     PerUnit,
     Policy,
     PolicyVersion,
     Rate,
     Table,
     Tiers,
+    When,
 )
-from .snapshot import EPOCH, Snapshot, day_number, snapshot_from_arrays
+from .snapshot import EPOCH, ItemTable, Snapshot, day_number, item_table, snapshot_from_arrays
 
 DISTRICT = "xs.jc.th"
 _REGIONS = (DISTRICT, "330101", "330102", "330105", "310115")
@@ -49,23 +51,43 @@ _SET_RATES = {
 }
 
 
+# share of enterprises holding at least one item of a list (the rest hold none); awards
+# received are commoner than certificates or trials
+_LIST_RATES = {AWARDS_RECEIVED: 0.12}
+
+
 def synthetic_snapshot(
-    fields: FieldDictionary, size: int, seed: int, on: date, fact_missing: float = 0.05
+    fields: FieldDictionary,
+    size: int,
+    seed: int,
+    on: date,
+    fact_missing: float = 0.05,
+    award_policies: Sequence[str] = (),
+    str_codes: Mapping[str, Sequence[str]] | None = None,
 ) -> Snapshot:
     """A seeded random register of ``size`` rows covering every field of ``fields``.
 
-    Register columns miss 3% of values; facts miss ``fact_missing`` of theirs.
+    Register columns miss 3% of values; facts miss ``fact_missing`` of theirs. List fields get
+    items for a few percent of the rows (awards received name ``award_policies``). Text-coded
+    fields draw a quarter of their rows from ``str_codes`` (the codes policies name, such as
+    division codes), so that policies scoped by place reach part of the register.
     """
     rng = np.random.default_rng(seed)
     today = day_number(on)
     columns: dict[str, npt.NDArray[Any]] = {}
     missing: dict[str, npt.NDArray[np.bool_] | None] = {}
     vocab: dict[str, tuple[str, ...]] = {}
+    lists: dict[str, ItemTable] = {}
     revenue = np.exp(rng.normal(np.log(8e6), 1.6, size))
     for name in fields:
         spec = fields[name]
         kind = spec.type
         miss_rate = 0.03 if spec.source == "register" else fact_missing
+        if kind == "list":
+            lists[name] = _items(spec, size, rng, today, award_policies)
+            if name != AWARDS_RECEIVED:
+                missing[name] = rng.random(size) < miss_rate
+            continue
         if kind == "enum":
             codes = tuple(spec.values)
             vocab[name] = codes
@@ -81,9 +103,13 @@ def synthetic_snapshot(
                 columns[name] = rng.choice(len(_REGIONS), size=size, p=_REGION_P).astype(np.int32)
             else:
                 # a few designated parks; most enterprises sit outside them ("X00")
-                codes = ("X00",) + tuple(f"{name[:1].upper()}{i:02d}" for i in range(1, 7))
+                named = tuple((str_codes or {}).get(name, ()))
+                codes = ("X00",) + tuple(f"{name[:1].upper()}{i:02d}" for i in range(1, 7)) + named
                 vocab[name] = codes
-                p = np.array([0.76] + [0.04] * 6)
+                p = np.array([0.76] + [0.04] * 6 + [0.0] * len(named))
+                if named:
+                    p = p * 0.75
+                    p[7:] = 0.25 / len(named)
                 columns[name] = rng.choice(len(codes), size=size, p=p).astype(np.int32)
         elif kind == "set":
             codes = tuple(spec.values)
@@ -127,7 +153,48 @@ def synthetic_snapshot(
             columns[name] = np.round(values, 2)
         mask = rng.random(size) < miss_rate
         missing[name] = mask
-    return snapshot_from_arrays(fields, size, columns, missing, vocab)
+    for name in lists:
+        columns[name] = np.diff(lists[name].starts)
+    return snapshot_from_arrays(fields, size, columns, missing, vocab, lists)
+
+
+def _items(
+    spec: FieldSpec, size: int, rng: np.random.Generator, today: int, policies: Sequence[str]
+) -> ItemTable:
+    """Items of one list field: a few rows hold 1–4 items with plausible values."""
+    assert spec.items is not None
+    has = rng.random(size) < _LIST_RATES.get(spec.name, 0.04)
+    counts = np.where(has, rng.poisson(0.8, size) + 1, 0)
+    owner = np.repeat(np.arange(size, dtype=np.int64), counts)
+    m = owner.size
+    columns: dict[str, npt.NDArray[Any]] = {}
+    masks: dict[str, npt.NDArray[np.bool_] | None] = {}
+    vocab: dict[str, tuple[str, ...]] = {}
+    for name, sub in spec.items.items():
+        kind = sub.type
+        if kind == "date":
+            columns[name] = (today - rng.exponential(2.5 * 365.25, m)).astype(np.int32)
+        elif kind in ("enum", "str"):
+            codes = tuple(policies) if name == "policy" and policies else tuple(sub.values) or (
+                "A", "B", "C",
+            )  # fmt: skip
+            vocab[name] = codes
+            columns[name] = rng.integers(0, len(codes), m).astype(np.int32)
+        elif kind == "set":
+            codes = tuple(sub.values)
+            vocab[name] = codes
+            bits = np.zeros(m, dtype=np.uint64)
+            for i in range(len(codes)):
+                bits |= (rng.random(m) < 0.3).astype(np.uint64) << np.uint64(i)
+            columns[name] = bits
+        elif kind == "bool":
+            columns[name] = rng.random(m) < 0.25
+        elif kind == "int":
+            columns[name] = rng.integers(1, 5, m).astype(np.int64)
+        else:
+            columns[name] = np.round(np.exp(rng.normal(np.log(2e6), 1.2, m)), 2)
+        masks[name] = None if sub.required else (rng.random(m) < 0.03)
+    return item_table(spec, size, owner, columns, masks, vocab)
 
 
 def profiles_from_snapshot(snapshot: Snapshot, rows: Sequence[int]) -> list[dict[str, object]]:
@@ -141,6 +208,9 @@ def profiles_from_snapshot(snapshot: Snapshot, rows: Sequence[int]) -> list[dict
                 profile[name] = None
                 continue
             spec = snapshot.fields[name]
+            if spec.type == "list":
+                profile[name] = _decode_items(snapshot.lists[name], row)
+                continue
             raw = column[row]
             if spec.type in ("number", "money"):
                 profile[name] = float(raw)
@@ -159,6 +229,33 @@ def profiles_from_snapshot(snapshot: Snapshot, rows: Sequence[int]) -> list[dict
                 )
         out.append(profile)
     return out
+
+
+def _decode_items(table: ItemTable, row: int) -> tuple[dict[str, object], ...]:
+    assert table.spec.items is not None
+    items = []
+    for k in range(int(table.starts[row]), int(table.starts[row + 1])):
+        item: dict[str, object] = {}
+        for name, sub in table.spec.items.items():
+            mask = table.missing.get(name)
+            if mask is not None and mask[k]:
+                continue
+            raw = table.columns[name][k]
+            if sub.type in ("number", "money"):
+                item[name] = float(raw)
+            elif sub.type == "int":
+                item[name] = int(raw)
+            elif sub.type == "bool":
+                item[name] = bool(raw)
+            elif sub.type == "date":
+                item[name] = date.fromordinal(EPOCH.toordinal() + int(raw))
+            elif sub.type in ("enum", "str"):
+                item[name] = table.vocab[name][int(raw)]
+            else:
+                bits = int(raw)
+                item[name] = frozenset(c for i, c in enumerate(table.vocab[name]) if bits >> i & 1)
+        items.append(item)
+    return tuple(items)
 
 
 _THRESHOLD_FACTORS = (0.5, 0.75, 1.0, 1.0, 1.5, 2.0)
@@ -256,11 +353,45 @@ def _vary_benefit(benefit: Benefit, f: float) -> Benefit:
         )
         return dataclasses.replace(benefit, brackets=brackets, cap=cap(benefit.cap))
     if isinstance(benefit, Table):
-        return dataclasses.replace(benefit, rows=tuple((k, _scale(v, f)) for k, v in benefit.rows))
+        return dataclasses.replace(
+            benefit,
+            rows=tuple((k, _vary_benefit(v, f)) for k, v in benefit.rows),
+            default=None if benefit.default is None else _vary_benefit(benefit.default, f),
+            cap=cap(benefit.cap),
+        )
+    if isinstance(benefit, When):
+        return dataclasses.replace(
+            benefit,
+            branches=tuple((c, _vary_benefit(b, f)) for c, b in benefit.branches),
+            otherwise=None if benefit.otherwise is None else _vary_benefit(benefit.otherwise, f),
+            cap=cap(benefit.cap),
+        )
+    if isinstance(benefit, PerItem):
+        return dataclasses.replace(
+            benefit, amount=_vary_benefit(benefit.amount, f), cap=cap(benefit.cap)
+        )
     assert isinstance(benefit, Combine)
     return dataclasses.replace(
         benefit, parts=tuple(_vary_benefit(p, f) for p in benefit.parts), cap=cap(benefit.cap)
     )
 
 
-__all__ = ["DISTRICT", "profiles_from_snapshot", "synthetic_policies", "synthetic_snapshot"]
+__all__ = [
+    "DISTRICT",
+    "named_codes",
+    "profiles_from_snapshot",
+    "synthetic_policies",
+    "synthetic_snapshot",
+]
+
+
+def named_codes(policies: Sequence[Policy]) -> dict[str, list[str]]:
+    """Per text-coded field, the codes the policies' top-level conditions compare it with."""
+    out: dict[str, set[str]] = {}
+    for policy in policies:
+        for version in policy.versions:
+            for child in version.conditions.children:
+                if isinstance(child, Atom) and child.field and child.type == "str":
+                    values = child.operand if isinstance(child.operand, tuple) else (child.operand,)
+                    out.setdefault(child.field, set()).update(str(v) for v in values)
+    return {name: sorted(codes) for name, codes in out.items()}

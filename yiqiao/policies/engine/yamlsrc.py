@@ -69,13 +69,30 @@ def compose(path_or_text: str | Path, default_name: str = "<text>") -> tuple[Sou
 
 
 def scalar(node: yaml.Node) -> object:
-    """Construct the Python value of a scalar node (int, float, bool, None, date, str)."""
-    return _CONSTRUCTOR.construct_object(node, deep=True)
+    """Construct the Python value of a scalar node (int, float, bool, None, date, str); a value
+    YAML takes for a date but that is no calendar date (``2024-13-01``) stays text."""
+    return plain(node)
 
 
 def plain(node: yaml.Node) -> object:
     """Construct any node to plain Python values (lists, dicts, scalars)."""
-    return _CONSTRUCTOR.construct_object(node, deep=True)
+    try:
+        return _CONSTRUCTOR.construct_object(node, deep=True)
+    except ValueError:
+        if isinstance(node, yaml.ScalarNode):
+            return str(node.value)
+        return _plain_lenient(node)
+    finally:
+        _CONSTRUCTOR.constructed_objects.clear()
+        _CONSTRUCTOR.recursive_objects.clear()
+
+
+def _plain_lenient(node: yaml.Node) -> object:
+    if isinstance(node, yaml.SequenceNode):
+        return [plain(child) for child in node.value]
+    if isinstance(node, yaml.MappingNode):
+        return {plain(k): plain(v) for k, v in node.value}
+    return str(node.value)
 
 
 def mapping_items(

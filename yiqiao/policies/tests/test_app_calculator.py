@@ -60,9 +60,9 @@ def by_code(view: Any) -> dict[str, Any]:
 def test_it_builds_the_profile_from_register_columns_and_facts(
     orgs: dict[str, Any], regions: dict[str, Any]
 ) -> None:
-    # The chain tree comes with the register's migrations; "biomed" itself is not a code the
-    # field dictionary declares, so only the declared child code reaches the profile.
-    orgs["full"].chain_nodes.set([ChainNode.objects.get(code="biomed.innovative_drug")])
+    # The chain tree comes with the chain app's migrations; the profile holds the node and its
+    # ancestors that the field dictionary declares ("drug_manufacturer.chemical" is not).
+    orgs["full"].chain_nodes.set([ChainNode.objects.get(code="drug_manufacturer.chem_innovative")])
     OrganisationFact.objects.create(
         organisation=orgs["full"], field="drug_phase1_started", value=3, as_of=dt.date(2026, 1, 1)
     )
@@ -72,9 +72,13 @@ def test_it_builds_the_profile_from_register_columns_and_facts(
         "rd_spend_yuan": 60_000_000.0,
         "region_code": "tp.jc.th",
         "park_code": "tp.jc.th.tmp",
+        "province_code": "tp",
+        "city_code": "tp.jc",
+        "county_code": "tp.jc.th",
         "qualifications": frozenset({"high_tech", "specialised"}),
-        "chain_nodes": frozenset({"biomed.innovative_drug"}),
+        "chain_nodes": frozenset({"drug_manufacturer", "drug_manufacturer.chem_innovative"}),
         "drug_phase1_started": 2,  # the 2026 value is not yet known on 2025-06-30
+        "awards_received": (),  # none recorded: known to be none, not missing
     }
 
 
@@ -236,7 +240,7 @@ def test_it_maps_the_register_district_to_the_division_code_the_library_uses(
     settings.YIQIAO_POLICY_REGION_CODES = {"tp.jc.th": "xs.jc.th"}
     call_command("policies_sync", stdout=io.StringIO())
     org = org_factory("锦城康瑞生物科技有限公司", rd_spend_yuan=Decimal("60000000"))
-    org.chain_nodes.set([ChainNode.objects.get(code="biomed.innovative_drug")])
+    org.chain_nodes.set([ChainNode.objects.get(code="drug_manufacturer.chem_innovative")])
     assert organisation_profile(org, on=ON)["region_code"] == "xs.jc.th"
     items = by_code(organisation_calculator(org, on=ON))
     assert items["rd.spend_subsidy"].explanation.status == engine.ELIGIBLE

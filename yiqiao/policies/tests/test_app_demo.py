@@ -10,7 +10,7 @@ from django.utils import timezone
 from yiqiao.accounts.models import User
 from yiqiao.policies.demo import load_demo_policy_data
 from yiqiao.policies.models import OrganisationFact, Policy, PolicyVersion, ScreeningResult
-from yiqiao.policies.screening import screening_run_create, screening_run_execute
+from yiqiao.policies.services.screening import screening_run_create, screening_run_execute
 from yiqiao.registry.demo import DEMO_DISTRICT_CODE, generate_demo
 
 from .app_support import use_fast_hasher

@@ -162,7 +162,9 @@ def test_it_refuses_a_transition_by_an_outsider_or_viewer(
     response = client_for(user).post(
         reverse("policies:policy-transition", args=[policy.pk]), {"to_status": "review"}
     )
-    assert response.status_code == 403
+    # another district's draft is not even visible (404, as a missing one); a viewer of the
+    # district sees it but may not change it (403)
+    assert response.status_code == (404 if persona == "charlie" else 403)
     policy.refresh_from_db()
     assert policy.status == "draft"
     assert AuditEvent.objects.count() == events
@@ -247,7 +249,7 @@ def test_it_refuses_api_transitions_to_an_outsider(
         {"to_status": "review", "row_version": policy.row_version},
         content_type="application/json",
     )
-    assert response.status_code == 403
+    assert response.status_code == 404  # another district's draft is not visible at all
     policy.refresh_from_db()
     assert policy.status == "draft"
 
@@ -269,3 +271,23 @@ def test_it_shows_only_published_policies_to_an_enterprise_user(
     assert (
         client_for(user).get(reverse("policies:policy-detail", args=[draft.pk])).status_code == 404
     )
+
+
+def test_it_never_shows_another_districts_draft_to_an_outsider(
+    library: Path, client_for: Any, charlie: Any, alice: Any
+) -> None:
+    """Issue 10, M1: an outsider read another district's draft policy through the API, its page
+    and the list search."""
+    draft = Policy.objects.get(code="t.draft_talent")
+    title = "测试领军人才奖励（草案）"
+    mine = client_for(alice)
+    assert mine.get(reverse("policies:policy-detail", args=[draft.pk])).status_code == 200
+    assert mine.get(f"/api/policies/policies/{draft.pk}").status_code == 200
+    client = client_for(charlie)
+    assert client.get(f"/api/policies/policies/{draft.pk}").status_code == 404
+    assert client.get(reverse("policies:policy-detail", args=[draft.pk])).status_code == 404
+    for query in ({"q": "领军人才"}, {"status": "draft"}, {}):
+        page = client.get(reverse("policies:library"), query).content.decode()
+        assert title not in page
+        listed = client.get("/api/policies/policies", query).json()
+        assert draft.pk not in [p["id"] for p in listed["results"]]

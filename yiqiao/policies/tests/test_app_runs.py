@@ -110,6 +110,7 @@ def test_it_matches_the_per_organisation_calculator(
         for r in ScreeningResult.objects.filter(run=run).select_related("policy")
     }
     expected: dict[tuple[int, str, str], Decimal | None] = {}
+    near_reasons: dict[tuple[int, str], str] = {}
     for org in register:
         view = organisation_calculator(org, on=ON)
         for policy, item in view.rows():
@@ -121,7 +122,16 @@ def test_it_matches_the_per_organisation_calculator(
                 expected[(org.pk, policy.code, "eligible_if_data_supplied")] = None
             if e.is_near_miss:
                 expected[(org.pk, policy.code, "near_miss")] = None
+                near_reasons[(org.pk, policy.code)] = "仅一项不满足：" + e.failing[0]
     assert stored == expected
+    # a near miss says which condition, the enterprise's value and the gap, as the page does
+    assert {
+        (r.organisation_id, r.policy.code): r.reasons
+        for r in ScreeningResult.objects.filter(run=run, status="near_miss").select_related(
+            "policy"
+        )
+    } == near_reasons
+    assert any("差" in reason for reason in near_reasons.values())
     statuses = {key[2] for key in expected}
     assert statuses == {"eligible", "eligible_if_data_supplied", "near_miss"}
     total = sum((v for k, v in expected.items() if v is not None), Decimal(0))
@@ -268,14 +278,14 @@ def test_it_starts_a_run_and_pages_results_through_the_api(
 def test_it_shows_progress_until_the_run_is_done(
     register: list[Organisation], client_for: Any, alice: Any
 ) -> None:
-    from yiqiao.policies.screening import screening_run_create
+    from yiqiao.policies.services.screening import screening_run_create
 
     run = screening_run_create(by=alice, as_of=ON)  # on_commit never fires: still queued
     client = client_for(alice)
     state = client.get(reverse("policies:run-detail", args=[run.pk]), {"state": "1"})
     assert 'data-status="queued"' in state.content.decode()
     assert "every 1s" in state.content.decode()
-    from yiqiao.policies.screening import screening_run_execute
+    from yiqiao.policies.services.screening import screening_run_execute
 
     screening_run_execute(run.pk)
     done = client.get(reverse("policies:run-detail", args=[run.pk]), {"state": "1"})

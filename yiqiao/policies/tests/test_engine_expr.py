@@ -34,6 +34,8 @@ SCALAR_CASES = [
     ("max(a, 0)", {"a": -4}, 0.0),
     ("abs(a) + floor(b) + ceil(c)", {"a": -1, "b": 2.7, "c": 2.1}, 6.0),
     ("round(a)", {"a": 2.6}, 3.0),
+    ("round(a)", {"a": 2.5}, 3.0),  # 四舍五入, not half to even
+    ("round(a, -4)", {"a": 125000}, 130000.0),
     ("1e6 * a", {"a": 2}, 2e6),
     ("a / b", {"a": 1, "b": 0}, None),
     ("a + b", {"a": 1}, None),
@@ -63,16 +65,25 @@ def test_it_evaluates_the_same_over_columns(text, profile, expected):
 
 
 REFUSED = [
-    ("__import__(a)", "不允许的函数 __import__，允许：min、max、abs、floor、ceil、round", 0),
+    (
+        "__import__(a)",
+        "不允许的函数 __import__，允许：min、max、abs、floor、ceil、round、months_between、years_between、days_between、count、sum、received、award",
+        0,
+    ),
     ("a ** 2", "此处应为数字、名称或括号，实为 '*'", 3),
-    ("open(a)", "不允许的函数 open，允许：min、max、abs、floor、ceil、round", 0),
-    ("a.b", "无法识别的字符 '.'", 1),
+    (
+        "open(a)",
+        "不允许的函数 open，允许：min、max、abs、floor、ceil、round、months_between、years_between、days_between、count、sum、received、award",
+        0,
+    ),
+    ("a.b", "未知名称 a.b", 0),  # dotted names are names (issue 15), still checked
+    ("a.", "无法识别的字符 '.'", 1),
     ("a; b", "无法识别的字符 ';'", 1),
     ("(a + b", "此处应为 ')'，实为 '结尾'", 6),
     ("a b", "多余的 'b'", 2),
     ("d + 1", "未知名称 d", 0),
     ("abs(a, b)", "函数 abs 的参数个数不对", 0),
-    ("'a'", '无法识别的字符 "\'"', 0),
+    ("'a'", "文本 'a' 只能作为 received、award 或日期函数的参数", 0),
 ]
 
 

@@ -36,7 +36,8 @@ BAD_INPUTS = [
         (
             12,
             "conditions[1].gte",
-            "未知运算符 gte，允许：ge gt le lt eq ne in not_in between is exists within_years",
+            "未知运算符 gte，允许：ge gt le lt eq ne in not_in between is exists within_years "
+            "within_months within_days in_year in_years in_last_years",
         ),
     ),
     (
@@ -87,7 +88,9 @@ BAD_INPUTS = [
         (
             15,
             "benefit.of",
-            "无法解析的表达式 '__import__(rd_spend_yuan)'（第 1 个字符）：不允许的函数 __import__，允许：min、max、abs、floor、ceil、round",
+            "无法解析的表达式 '__import__(rd_spend_yuan)'（第 1 个字符）：不允许的函数 __import__，允许："
+            "min、max、abs、floor、ceil、round、months_between、years_between、days_between、count、"
+            "sum、received、award",
         ),
     ),
     (
@@ -101,10 +104,13 @@ BAD_INPUTS = [
     ),
     (
         "field where a constant is expected",
-        ("  cap: 500万", "  cap: rd_spend_yuan"),
         (
-            16,
-            "benefit.cap",
+            "effective_from: 2024-01-01",
+            "effective_from: 2024-01-01\ncaps: {per_enterprise_per_year: rd_spend_yuan}",
+        ),
+        (
+            8,
+            "caps.per_enterprise_per_year",
             "无法解析的表达式 'rd_spend_yuan'（第 1 个字符）：此处只能使用数字或参数，不能使用字段 rd_spend_yuan",
         ),
     ),
@@ -144,7 +150,9 @@ BAD_INPUTS = [
         (
             7,
             "owner",
-            "未知的键 owner，允许：benefit、budget、caps、category、conditions、delivery、effective_from、effective_to、exclusive_group、fictional_sample、id、parameters、source、status、summary、tags、tests、title、version、versions",
+            "未知的键 owner，允许：benefit、budget、caps、category、conditions、define、delivery、"
+            "effective_from、effective_to、exclusive_group、exclusive_period、fictional_sample、id、"
+            "note、parameters、source、status、summary、tags、tests、title、top_up、version、versions",
         ),
     ),
     (
@@ -153,7 +161,7 @@ BAD_INPUTS = [
         (
             14,
             "benefit",
-            "待遇须有且仅有一种：fixed、rate、per_unit、tiers、table、formula、min、max、sum",
+            "待遇须有且仅有一种：fixed、rate、per_unit、tiers、table、formula、min、max、sum、when、per_item",
         ),
     ),
 ]
@@ -274,9 +282,12 @@ def test_it_refuses_a_parameter_without_value_when_the_version_starts():
 
 def test_it_refuses_an_unknown_parameter_name():
     text = PARAMETERS.replace("      2024-01-01: 8%\n", "").replace("  rate: rate", "  rate: ratio")
-    assert refusal(text) == [
-        (17, "benefit.rate", "无法解析的表达式 'ratio'（第 1 个字符）：未知参数 ratio")
-    ]
+    # rates may read fields too (issue 15), so an unknown name is named as either (with the
+    # nearest field of the dictionary as a suggestion, when one is near)
+    [(line, where, message)] = refusal(text)
+    assert (line, where) == (17, "benefit.rate")
+    assert message.startswith("无法解析的表达式 'ratio'（第 1 个字符）：未知字段或参数 ratio")
+    assert message.endswith("：字段必须先在字段字典中声明")
 
 
 def test_it_refuses_to_publish_a_policy_without_tests():

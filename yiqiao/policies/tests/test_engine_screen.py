@@ -55,7 +55,7 @@ def test_it_agrees_with_explain_on_a_random_register():
     seen = {"eligible": 0, "ineligible": 0, "eligible_if_data_supplied": 0}
     for row, profile in enumerate(profiles_from_snapshot(snapshot, range(snapshot.size))):
         for index, policy in enumerate(policies):
-            one = explain(policy, profile, ON)
+            one = explain(policy, profile, ON, library=policies)
             seen[one.status] += 1
             key = (row, index)
             assert (one.amount if one.status == "eligible" else None) == pytest.approx(
@@ -80,7 +80,9 @@ def test_it_agrees_with_the_calculator_after_groups_and_caps():
     rich.update(
         kind="enterprise", region_code="xs.jc.th", specialised_recognised_on=date(2025, 3, 1),
         qualifications=frozenset({"specialised", "little_giant", "high_tech", "pre_ipo"}),
-        chain_nodes=frozenset({"biomed.innovative_drug", "device.high_end"}),
+        chain_nodes=frozenset(
+            {"drug_manufacturer", "drug_manufacturer.chem_innovative", "device_manufacturer"}
+        ),
         device_class3_certs=1, device_class2_certs=2, innovative_device_certs=1,
         rd_spend_yuan=8000e4, drug_phase3_started=2, drug_phase1_started=1,
     )  # fmt: skip
@@ -131,7 +133,7 @@ def test_it_keeps_only_the_highest_award_of_an_exclusive_group():
 
 def test_it_trims_awards_to_a_shared_annual_cap_largest_first():
     heavy = profile(
-        chain_nodes={"biomed.innovative_drug"}, rd_spend_yuan=8000e4, drug_phase3_started=2,
+        chain_nodes={"drug_manufacturer", "drug_manufacturer.chem_innovative"}, rd_spend_yuan=8000e4, drug_phase3_started=2,
         drug_phase2_started=1,
     )  # fmt: skip
     snapshot = snapshot_from_profiles(FIELDS, [heavy])
@@ -167,7 +169,7 @@ def test_it_lists_quick_apply_rows_with_their_missing_fields():
 
 def test_it_lists_near_misses_with_the_failing_condition():
     snapshot = snapshot_from_profiles(
-        FIELDS, [profile(revenue_yuan=8e8, chain_nodes={"pharma_commerce"})]
+        FIELDS, [profile(revenue_yuan=8e8, chain_nodes={"distribution"})]
     )
     result = screen(POLICIES, snapshot, ON)
     index = by_id("commerce.pharma_growth")

@@ -14,7 +14,7 @@ from yiqiao.policies.engine import (
     run_tests,
 )
 from yiqiao.policies.engine.cli import main
-from yiqiao.policies.engine.model import Atom, Combine, Group
+from yiqiao.policies.engine.model import Atom, Combine, Group, PerItem, Table, When
 from yiqiao.policies.tests.policy_samples import FIELDS, LIBRARY, VALID
 
 _, POLICIES = load_library(LIBRARY)
@@ -28,11 +28,11 @@ def test_it_holds_at_least_forty_policies_with_unique_ids():
 
 @pytest.mark.parametrize("policy", POLICIES, ids=[p.id for p in POLICIES])
 def test_it_publishes_each_policy_whose_tests_pass(policy):
-    outcomes = run_tests(policy)
+    outcomes = run_tests(policy, POLICIES)
     assert [o.message for o in outcomes if not o.passed] == []
     assert len(outcomes) >= 2
     assert any(o.case.status != "eligible" for o in outcomes)
-    assert publish_issues(policy) == []
+    assert publish_issues(policy, POLICIES) == []
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
@@ -54,6 +54,15 @@ def _kinds(benefit: object) -> set[str]:
     kind = type(benefit).__name__
     if isinstance(benefit, Combine):
         return {benefit.kind}.union(*(_kinds(p) for p in benefit.parts))
+    if isinstance(benefit, PerItem):
+        return {kind} | _kinds(benefit.amount)
+    if isinstance(benefit, When):
+        inner: list[object] = [b for _, b in benefit.branches] + [benefit.otherwise]
+        return {kind}.union(*(_kinds(b) for b in inner if b is not None))
+    if isinstance(benefit, Table):
+        inner = [b for _, b in benefit.rows]
+        inner.append(benefit.default)
+        return {kind}.union(*(_kinds(b) for b in inner if b is not None))
     return {kind}
 
 
@@ -75,7 +84,9 @@ def test_it_uses_every_operator_and_benefit_kind():
         "exists",
         "within_years",
     }
-    assert kinds == {"Fixed", "Rate", "PerUnit", "Tiers", "Table", "Formula", "max", "sum"}
+    assert kinds == {
+        "Fixed", "Rate", "PerUnit", "Tiers", "Table", "Formula", "max", "sum", "PerItem", "When",
+    }  # fmt: skip
     assert groups == {"any", "not"}
 
 
@@ -114,6 +125,7 @@ def test_it_declares_the_register_columns_in_the_field_dictionary():
     assert register == {
         "kind", "region_code", "park_code", "founded_on", "registered_capital_yuan", "revenue_yuan",
         "rd_spend_yuan", "headcount", "qualifications", "chain_nodes", "lifecycle_stage", "listed_market",
+        "province_code", "city_code", "county_code", "zone_code",
     }  # fmt: skip
     assert all(FIELDS[name].label and FIELDS[name].type for name in FIELDS)
 

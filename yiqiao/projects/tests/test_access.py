@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from yiqiao.projects import services, translation
+from yiqiao.projects import services
 from yiqiao.projects.models import Activity, Project, StageChange
+from yiqiao.projects.services import translational
 from yiqiao.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def tp(alice: Any, org_factory: Any, regions: Any) -> Any:
-    return translation.translation_create(
+    return translational.translation_create(
         data={
             "title": "示例诊断试剂",
             "origin": org_factory("示例大学", kind=Organisation.Kind.UNIVERSITY),
@@ -282,3 +283,16 @@ def test_it_offers_only_incubators_in_scope_on_the_translation_form(
     assert centre in page.context["form"].fields["incubator"].queryset
     page = client_for(charlie).get(reverse("projects:translation-create"))
     assert centre not in page.context["form"].fields["incubator"].queryset
+
+
+def test_it_creates_a_project_with_an_empty_region_code_as_no_region(
+    client_for: Any, alice: Any
+) -> None:
+    # Found by the API fuzzing run: "" reached the foreign key and answered 500.
+    response = client_for(alice).post(
+        "/api/projects/projects",
+        json.dumps({"title": "空区域编码的项目", "target_region": ""}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert Project.objects.get(title="空区域编码的项目").target_region is None

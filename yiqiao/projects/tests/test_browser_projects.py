@@ -68,7 +68,9 @@ def test_it_walks_a_lead_to_production_and_shows_signed_vs_realised(
     expect(page.locator("#stage-tag")).to_have_text("签约")
 
     page.click("text=编辑")
-    page.select_option("select[name=registered_company]", label=company.name)
+    company_box = page.get_by_role("combobox", name="落地企业")
+    company_box.fill(company.name[:4])
+    page.locator("#id_registered_company_list [role=option]", has_text=company.name).click()
     page.click("button.primary")
     expect(page.locator(".messages")).to_contain_text("已保存")
     for label in ("注册落地", "开工", "投产"):

@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from yiqiao.projects import translation
 from yiqiao.projects.models import FundingTranche, GateRecord
+from yiqiao.projects.services import translational
 from yiqiao.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def tp(alice: Any, org_factory: Any, regions: Any) -> Any:
     offshore = org_factory(
         "锦城驻沪离岸创新中心", kind=Organisation.Kind.INCUBATOR, region=regions["other"]
     )
-    return translation.translation_create(
+    return translational.translation_create(
         data={
             "title": "可降解冠脉支架",
             "origin": hospital,
@@ -40,7 +40,7 @@ def tp(alice: Any, org_factory: Any, regions: Any) -> Any:
 
 
 def _pass(tp: Any, alice: Any, gate: str, evidence: dict[str, str]) -> Any:
-    return translation.translation_pass_gate(
+    return translational.translation_pass_gate(
         project=tp, to_gate=gate, passed_on=TODAY, evidence=evidence, by=alice
     )
 
@@ -58,7 +58,7 @@ def test_it_passes_a_gate_only_with_evidence(tp: Any, alice: Any) -> None:
 
 
 def test_it_converts_a_grant_to_equity_after_its_gate(tp: Any, alice: Any) -> None:
-    tranche = translation.funding_tranche_add(
+    tranche = translational.funding_tranche_add(
         project=tp,
         kind="grant",
         amount=Decimal("3000000"),
@@ -67,17 +67,17 @@ def test_it_converts_a_grant_to_equity_after_its_gate(tp: Any, alice: Any) -> No
         by=alice,
     )
     with pytest.raises(ValidationError, match="尚未通过约定的转股节点“临床前”"):
-        translation.funding_convert(
+        translational.funding_convert(
             tranche=tranche, converted_on=TODAY, equity_percent=Decimal("5"), by=alice
         )
     tp = _pass(tp, alice, "poc", {"technical_plan": "方案", "ip_ownership": "协议"})
     _pass(tp, alice, "preclinical", {"poc_report": "报告", "ip_filed": "CN2025"})
-    converted = translation.funding_convert(
+    converted = translational.funding_convert(
         tranche=tranche, converted_on=TODAY, equity_percent=Decimal("5"), by=alice
     )
     assert (converted.converted_on, converted.equity_percent) == (TODAY, Decimal("5"))
     with pytest.raises(ValidationError, match="不能重复转换"):
-        translation.funding_convert(
+        translational.funding_convert(
             tranche=tranche, converted_on=TODAY, equity_percent=Decimal("5"), by=alice
         )
     assert FundingTranche.objects.get(pk=tranche.pk).equity_percent == Decimal("5.000")
@@ -85,15 +85,15 @@ def test_it_converts_a_grant_to_equity_after_its_gate(tp: Any, alice: Any) -> No
 
 def test_it_refuses_a_grant_without_conversion_gate(tp: Any, alice: Any) -> None:
     with pytest.raises(ValidationError, match="须约定转股节点"):
-        translation.funding_tranche_add(
+        translational.funding_tranche_add(
             project=tp, kind="grant", amount=Decimal("1"), granted_on=TODAY, by=alice
         )
 
 
 def test_it_forms_a_company_that_appears_in_the_register(tp: Any, alice: Any) -> None:
     with pytest.raises(ValidationError, match="统一社会信用代码无效"):
-        translation.form_company(project=tp, name="示例支架科技有限公司", uscc="123", by=alice)
-    company = translation.form_company(
+        translational.form_company(project=tp, name="示例支架科技有限公司", uscc="123", by=alice)
+    company = translational.form_company(
         project=tp, name="示例支架科技有限公司", uscc=NEW_USCC, by=alice
     )
     tp.refresh_from_db()
@@ -105,14 +105,14 @@ def test_it_forms_a_company_that_appears_in_the_register(tp: Any, alice: Any) ->
         tp.landing_region_id,
     )
     with pytest.raises(ValidationError, match="已关联成立的企业"):
-        translation.form_company(project=tp, name="再来一次", uscc=NEW_USCC, by=alice)
+        translational.form_company(project=tp, name="再来一次", uscc=NEW_USCC, by=alice)
 
 
 def test_it_requires_an_incubator_organisation_for_the_incubation_place(
     alice: Any, org_factory: Any, regions: Any
 ) -> None:
     with pytest.raises(ValidationError, match="孵化器/离岸创新中心"):
-        translation.translation_create(
+        translational.translation_create(
             data={
                 "title": "x",
                 "origin": org_factory("某高校", kind=Organisation.Kind.UNIVERSITY),

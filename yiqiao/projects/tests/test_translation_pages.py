@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from yiqiao.projects import translation
 from yiqiao.projects.models import FundingTranche, ServiceBooking
+from yiqiao.projects.services import translational
 from yiqiao.registry.models import Organisation, Service
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ TODAY = timezone.localdate().isoformat()
 def test_it_passes_a_gate_converts_a_grant_and_forms_a_company_from_the_page(
     client_for: Any, alice: Any, org_factory: Any, regions: Any
 ) -> None:
-    tp = translation.translation_create(
+    tp = translational.translation_create(
         data={
             "title": "智能心电贴",
             "origin": org_factory("示例研究院", kind=Organisation.Kind.INSTITUTE),

@@ -761,7 +761,7 @@ def catalogue_entries() -> list[dict[str, object]]:
     ``title``, ``text`` and ``attributes``. Organisations are keyed "org:<key>", investors
     "investor:<key>", matching ``DemoSummary.catalogue``.
     """
-    from .core import CORE_ORGS, INVESTORS
+    from .records import CORE_ORGS, INVESTORS
 
     orgs = {o.key: o for o in CORE_ORGS}
     entries: list[dict[str, object]] = []

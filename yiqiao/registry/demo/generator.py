@@ -22,11 +22,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from yiqiao.accounts.models import OrgUnit, User
+from yiqiao.accounts.services.passwords import demo_password_for
 from yiqiao.core.text import name_normalise
 from yiqiao.core.uscc import uscc_make
 from yiqiao.registry.models import (
+    ChainBits,
     ChainNode,
     Contact,
     InvestorProfile,
@@ -34,20 +37,19 @@ from yiqiao.registry.models import (
     Region,
     Service,
     Space,
-    chain_mask_for,
 )
+from yiqiao.vocab.units import cleanroom_iso
 
 from . import words
 from .catalogue import SERVICES, SPACES
-from .core import CORE_ORGS, INVESTORS, NEAR_DUPLICATES, CoreOrg
 from .places import (
     DEMO_DISTRICT_CODE,
-    DEMO_PASSWORD,
     ORG_UNITS,
     PARK_CODES,
     REGIONS,
     USERS,
 )
+from .records import CORE_ORGS, INVESTORS, NEAR_DUPLICATES, CoreOrg
 
 Progress = Callable[[str, int, int], None]
 
@@ -122,6 +124,7 @@ def generate_demo(
         builder.enterprises(scale)
         builder.spaces()
         builder.services()
+        builder.register_data()
         builder.users()
     return DemoSummary(
         district_code=DEMO_DISTRICT_CODE,
@@ -139,7 +142,7 @@ def generate_demo(
         regions=len(REGIONS),
         org_units=len(ORG_UNITS),
         users=len(USERS),
-        logins=[(u[0], DEMO_PASSWORD, u[5]) for u in USERS],
+        logins=[(u[0], builder.passwords[u[0]], u[5]) for u in USERS],
         catalogue=dict(builder.catalogue),
         seconds=round(time.perf_counter() - started, 3),
     )
@@ -186,7 +189,17 @@ class _Builder:
         self.division: dict[str, str] = {}
         self.units: dict[str, OrgUnit] = {}
         self.orgs: dict[str, Organisation] = {}
-        self.nodes: dict[str, ChainNode] = {n.code: n for n in ChainNode.objects.all()}
+        self.passwords: dict[str, str] = {}
+        from yiqiao.chain.engine.tree import ChainTree
+
+        nodes = {n.code: n for n in ChainNode.objects.all()}
+        # The demo's word pools still say the register's first codes: read them as the nodes
+        # that replaced them (the chain's legacy mapping).
+        legacy = {
+            old: nodes[new] for old, new in ChainTree.bundled().legacy.items() if new in nodes
+        }
+        self.nodes: dict[str, ChainNode] = legacy | nodes
+        self.bits = ChainBits()
         self.seen_names: set[str] = set()
         self.seen_uscc: set[str] = set()
         self.seen_tickers: set[str] = set()
@@ -211,6 +224,11 @@ class _Builder:
             self.region[code] = region
             self.division[code] = division
             self.progress("区域", i, len(REGIONS))
+        # Then China's provinces, cities and counties (GB/T 2260), so outside organisations and
+        # invited regions are the real places; the demo's 上海市 or 浦东新区 receive their codes.
+        from ..services.regions import regions_load_china
+
+        regions_load_china()
 
     def org_units(self) -> None:
         for i, (key, name, kind, region, parent) in enumerate(ORG_UNITS, start=1):
@@ -224,9 +242,10 @@ class _Builder:
             self.progress("机构单元", i, len(ORG_UNITS))
 
     def users(self) -> None:
-        """The demo logins. They share one published password, so it is hashed once (the
-        first ``set_password``) and the encoded hash is reused: PBKDF2 costs about a second."""
-        encoded = ""
+        """The demo logins, each with its own password (``demo_password_for``), printed once.
+        Accounts that share a password (a fixed one in tests) share its hash: PBKDF2 costs
+        about a second per hash."""
+        hashed: dict[str, str] = {}
         for i, (username, unit, role, org, display, _label) in enumerate(USERS, start=1):
             user = User(
                 username=username,
@@ -236,11 +255,13 @@ class _Builder:
                 display_name=display,
                 email=f"{username}@example.cn",
             )
-            if encoded:
-                user.password = encoded
+            password = demo_password_for(username)
+            self.passwords[username] = password
+            if password in hashed:
+                user.password = hashed[password]
             else:
-                user.set_password(DEMO_PASSWORD)
-                encoded = user.password
+                user.set_password(password)
+                hashed[password] = user.password
             user.save()
             self.progress("演示账号", i, len(USERS))
 
@@ -290,7 +311,7 @@ class _Builder:
     def derived(self, org: Organisation, codes: Any) -> Organisation:
         """bulk_create skips save(): set the search column and chain bits here."""
         org.refresh_derived()
-        org.chain_mask = chain_mask_for([self.nodes[c] for c in codes])
+        org.chain_mask = self.bits.mask(self.nodes[c].pk for c in codes)
         return org
 
     def core_organisations(self) -> None:
@@ -634,6 +655,8 @@ class _Builder:
             keys.append(spec.key)
         for i in range(max(0, SPACE_TOTAL - len(SPACES))):
             objs.append(self.generated_space(i))
+        for space in objs:
+            _legacy_attributes(space)
         created = Space.objects.bulk_create(objs)
         for key, space in zip(keys, created, strict=False):
             self.catalogue[key] = space.pk
@@ -723,6 +746,37 @@ class _Builder:
             owner_unit=self.owner_unit_for(DEMO_DISTRICT_CODE, park),
         )
 
+    def link_chain(self, org: Organisation, code: str) -> None:
+        """Tie a described organisation to its chain position's node (and its chain bits)."""
+        node = self.nodes.get(code)
+        if node is None:
+            return
+        org.chain_nodes.add(node)
+        org.chain_mask = self.bits.mask([node.pk])
+        org.save(update_fields=["chain_mask"])
+        self.chain_links += 1
+
+    def register_data(self) -> None:
+        """The described register (spaces, services, investors, partners in RESOURCES.md's
+        attributes) from yiqiao/demo/data/register/."""
+        from .register_data import RegisterLoader
+
+        loader = RegisterLoader(
+            orgs=self.orgs,
+            regions=self.region,
+            owner_unit_for=self.owner_unit_for,
+            today=timezone.localdate(),
+            link_chain=self.link_chain,
+            uscc_for=self.uscc,
+        )
+        counts = loader.load()
+        for key, org in loader.by_key.items():
+            self.catalogue[key] = org.pk
+        self.by_kind.update(loader.added_kinds)
+        self.space_count += counts["spaces"]
+        self.service_count += counts["services"]
+        self.progress("载体与服务目录", counts["spaces"], counts["spaces"])
+
     def unique_space_name(self, name: str) -> str:
         """The name, or the name with a unit number when an earlier space took it."""
         candidate, unit = name, 1
@@ -750,6 +804,18 @@ class _Builder:
             self.catalogue[spec.key] = service.pk
         self.service_count = len(created)
         self.progress("平台服务", len(created), len(created))
+
+
+def _legacy_attributes(space: Space) -> None:
+    """The vocabulary's attributes of a generated space, from its legacy fields only (the
+    migration's mapping): status from 可招商, GMP grade → gmp and ISO class, kg/㎡ → kN/㎡."""
+    space.status = "available" if space.is_available else "leased"
+    grade = (space.gmp_grade or "")[:1].upper()
+    if grade in {"A", "B", "C", "D"}:
+        space.gmp = True
+        space.cleanroom_iso = cleanroom_iso(grade)
+    if space.floor_load_kg_m2:
+        space.floor_load_kn_m2 = round(space.floor_load_kg_m2 * 0.0098, 2)
 
 
 def _round_to(value: float, step: int) -> int:

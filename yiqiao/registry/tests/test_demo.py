@@ -21,7 +21,8 @@ from yiqiao.registry.demo import (
     generator,
 )
 from yiqiao.registry.demo.catalogue import SERVICES, SPACES, catalogue_entries
-from yiqiao.registry.demo.core import CORE_ORGS, INVESTORS, NEAR_DUPLICATES
+from yiqiao.registry.demo.records import CORE_ORGS, INVESTORS, NEAR_DUPLICATES
+from yiqiao.registry.demo.register_data import described_counts
 from yiqiao.registry.models import (
     Contact,
     InvestorProfile,
@@ -30,6 +31,7 @@ from yiqiao.registry.models import (
     Service,
     Space,
 )
+from yiqiao.vocab import SPACE_KIND
 
 SCALE = 150
 
@@ -78,9 +80,11 @@ def test_it_generates_identical_data_for_the_same_seed_and_different_data_for_an
     first = _generate_and_roll_back(7)
     second = _generate_and_roll_back(7)
     other = _generate_and_roll_back(8)
-    assert len(first["orgs"]) == len(CORE_ORGS) + len(NEAR_DUPLICATES) + SCALE
+    added = sum(described_counts()["added_kinds"].values())
+    assert len(first["orgs"]) == len(CORE_ORGS) + len(NEAR_DUPLICATES) + SCALE + added
     assert first == second
-    generated = slice(len(CORE_ORGS) + len(NEAR_DUPLICATES), None)
+    start = len(CORE_ORGS) + len(NEAR_DUPLICATES)
+    generated = slice(start, start + SCALE)
     assert [o[0] for o in first["orgs"][generated]] != [o[0] for o in other["orgs"][generated]]
     assert [o[1] for o in first["orgs"][generated]] != [o[1] for o in other["orgs"][generated]]
 
@@ -111,22 +115,28 @@ def test_it_writes_the_expected_counts_by_kind() -> None:
     keys = {spec.key: spec.kind for spec in CORE_ORGS}
     expected.update(keys[key] for key, _ in NEAR_DUPLICATES)
     expected["enterprise"] += SCALE
+    described = described_counts()
+    expected.update(described["added_kinds"])
     in_db = dict(Organisation.objects.values_list("kind").annotate(n=Count("id")))
     assert in_db == dict(expected)
     assert summary.by_kind == dict(sorted(expected.items()))
     assert summary.organisations == sum(expected.values())
-    assert Space.objects.count() == summary.spaces == 150
-    assert Service.objects.count() == summary.services == len(SERVICES)
-    assert InvestorProfile.objects.count() == len(INVESTORS)
+    assert Space.objects.count() == summary.spaces == 150 + described["spaces"]
+    assert Service.objects.count() == summary.services == len(SERVICES) + described["services"]
+    demo_investors = {spec.org_key for spec in INVESTORS} | described["investor_demo_keys"]
+    assert InvestorProfile.objects.count() == (
+        len(demo_investors) + described["added_kinds"]["investor"]
+    )
     assert Contact.objects.count() == summary.contacts
     links = Organisation.chain_nodes.through.objects.count()
     assert links == summary.chain_links
-    per_platform = Counter(
-        Service.objects.filter(provider__kind="platform").values_list("provider_id", flat=True)
-    )
-    assert len(per_platform) == Organisation.objects.filter(kind="platform").count() == 8
+    legacy = Service.objects.filter(name__in=[s.name for s in SERVICES], provider__kind="platform")
+    per_platform = Counter(legacy.values_list("provider_id", flat=True))
+    assert len(per_platform) == 8
     assert all(3 <= n <= 8 for n in per_platform.values())
-    generated = Organisation.objects.filter(kind="enterprise", region__code=DEMO_DISTRICT_CODE)
+    generated = Organisation.objects.filter(
+        kind="enterprise", region__code=DEMO_DISTRICT_CODE
+    ).exclude(pk__in=[summary.catalogue[k] for k in summary.catalogue if k.startswith("ORG-")])
     assert not generated.annotate(n=Count("chain_nodes")).filter(Q(n=0) | Q(n__gt=2)).exists()
     assert set(summary.catalogue) >= {s.key for s in SPACES} | {s.key for s in SERVICES}
 
@@ -150,6 +160,7 @@ def test_it_lets_every_demo_login_sign_in(client: Any) -> None:
         "officer",
         "park",
         "viewer",
+        "leader",
         "enterprise",
         "platform",
         "outsider",
@@ -193,11 +204,13 @@ def test_it_keeps_the_demo_district_out_of_the_outsiders_region() -> None:
 @pytest.mark.django_db
 def test_it_keeps_available_area_within_total() -> None:
     generate_demo(scale=10, seed=9)
-    assert Space.objects.count() == 150
+    assert Space.objects.count() == 150 + described_counts()["spaces"]
     assert not Space.objects.filter(available_area_m2__gt=F("total_area_m2")).exists()
     assert not Space.objects.filter(is_available=True, available_area_m2=0).exists()
     kinds = set(Space.objects.values_list("kind", flat=True))
-    assert kinds == {"building", "plant", "land", "lab"}
+    assert kinds == {"building", "plant", "land", "lab"} | set(SPACE_KIND.values)
+    # every space states whether it is on offer, in the vocabulary
+    assert not Space.objects.filter(status=None).exists()
     assert Space.objects.filter(is_available=False).exists()
     assert Space.objects.exclude(gmp_grade="").filter(kind="plant").exists()
 
@@ -235,6 +248,7 @@ def test_it_reports_progress_for_each_stage(monkeypatch: Any) -> None:
         "生成企业",
         "载体",
         "平台服务",
+        "载体与服务目录",
         "演示账号",
     ]
 

@@ -54,13 +54,17 @@ def test_it_refuses_an_invalid_uscc_naming_the_character(
     assert AuditEvent.objects.count() == 0
 
 
-def test_it_refuses_a_region_outside_the_scope(client_for: Any, bob: Any, regions: Any) -> None:
+def test_it_registers_an_organisation_outside_the_scope_as_maintained_by_the_unit(
+    client_for: Any, bob: Any, regions: Any
+) -> None:
+    # An outside investor sits where it is (issue 10); bob's unit maintains it, so he keeps it.
     response = client_for(bob).post(
         reverse("registry:organisation-create"), form_data(regions, region=regions["other"].pk)
     )
-    assert response.status_code == 200
-    assert "region" in response.context["form"].errors
-    assert Organisation.objects.count() == 0
+    assert response.status_code == 302
+    org = Organisation.objects.get()
+    assert (org.region, org.owner_unit) == (regions["other"], bob.org_unit)
+    assert client_for(bob).get(response["Location"]).status_code == 200
 
 
 def test_it_records_before_and_after_on_update(
@@ -140,11 +144,11 @@ def test_it_creates_through_the_api_with_a_clear_error_for_bad_codes(
     assert "第18位校验码错误" in bad.json()["detail"]
     good = client.post(
         "/api/registry/organisations",
-        {"name": "锦城示例", "region": "tp.jc.th", "chain_nodes": ["device.ivd"]},
+        {"name": "锦城示例", "region": "tp.jc.th", "chain_nodes": ["device.ivd"]},  # first tree
         content_type="application/json",
     )
     assert good.status_code == 201
-    assert good.json()["chain_nodes"] == ["device.ivd"]
+    assert good.json()["chain_nodes"] == ["device_manufacturer.ivd"]
     assert Organisation.objects.count() == 1
 
 

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 HEADER = "名称*,类型,统一社会信用代码,注册区域*,所在园区,成立日期,注册资本（万元）,资质,产业链节点,简称/别名\n"
 GOOD_ROWS = (
-    "锦城康瑞生物科技有限公司,企业,91350100M000100Y43,tp.jc.th,桐华转化医学产业园,2018/5/6,1200,高新技术企业、专精特新,创新药,康瑞\n"
-    "桐华微创医疗器械有限公司,企业,,桐华区,,2020-01-15,800,,高端医疗器械,\n"
+    "锦城康瑞生物科技有限公司,企业,91350100M000100Y43,tp.jc.th,桐华转化医学产业园,2018/5/6,1200,高新技术企业、专精特新,化学创新药,康瑞\n"
+    "桐华微创医疗器械有限公司,企业,,桐华区,,2020-01-15,800,,device.imaging,\n"
 )
 BAD_ROW = "锦城坏码医药有限公司,企业,91350100M000100Y44,tp.jc.th,,2019-13-01,-5,,,\n"
 
@@ -62,9 +62,22 @@ def test_it_imports_a_utf8_csv_after_validation(officer: Any) -> None:
     assert org.registered_capital_yuan == 12_000_000
     assert org.is_high_tech and org.is_specialised
     assert org.park is not None and org.park.name == "桐华转化医学产业园"
-    assert [n.code for n in org.chain_nodes.all()] == ["biomed.innovative_drug"]
+    assert [n.code for n in org.chain_nodes.all()] == ["drug_manufacturer.chem_innovative"]
     assert org.aliases == ["康瑞"]
     assert AuditEvent.objects.filter(action="import").count() == 2
+
+
+def test_it_reads_first_tree_codes_as_their_replacements_and_reports_unknown_nodes(
+    officer: Any,
+) -> None:
+    unknown = "锦城未知节点医药有限公司,企业,,tp.jc.th,,2021-01-01,100,,device.ivd、量子制药,\n"
+    job = upload(officer, (HEADER + GOOD_ROWS + unknown).encode("utf-8"), "机构.csv")
+    errors = [r for r in job.report if r["action"] == "error"]
+    assert [(e["line"], e["errors"]) for e in errors] == [(4, ["产业链节点“量子制药”不存在"])]
+    decide(officer, job, "valid_only")
+    org = Organisation.objects.get(name="桐华微创医疗器械有限公司")
+    assert [n.code for n in org.chain_nodes.all()] == ["device_manufacturer.imaging"]
+    assert not Organisation.objects.filter(name="锦城未知节点医药有限公司").exists()
 
 
 def test_it_reads_gbk_files_from_chinese_offices(officer: Any) -> None:
@@ -187,10 +200,19 @@ def test_it_refuses_an_oversized_file(officer: Any, settings: Any) -> None:
     assert ImportJob.objects.count() == 0
 
 
-def test_it_refuses_rows_in_another_units_region(officer: Any) -> None:
-    content = (HEADER + "北山企业有限公司,企业,,tp.yz.bs,,,,,,\n").encode()
+def test_it_files_outside_rows_as_its_own_but_never_changes_another_units_record(
+    officer: Any, org_factory: Any, regions: Any, units: Any
+) -> None:
+    # An organisation sits where it is (an outside investor): a new one is maintained by the
+    # importing unit; one already maintained by the other district's unit is not changed.
+    org_factory("北山旧企业有限公司", region=regions["other"], owner_unit=units["outsider"])
+    content = (
+        HEADER + "北山企业有限公司,企业,,tp.yz.bs,,,,,,\n北山旧企业有限公司,企业,,北山区,,,500,,,\n"
+    ).encode()
     job = upload(officer, content, "d.csv")
-    assert job.report[0]["errors"] == ["注册区域“tp.yz.bs”不存在或不在您的管辖范围内"]
+    by_line = {r["line"]: r for r in job.report}
+    assert (by_line[2]["action"], by_line[3]["action"]) == ("create", "error")
+    assert by_line[3]["errors"] == ["该机构已由其他单元维护，无权通过导入修改"]
 
 
 def test_it_applies_a_job_once_even_if_confirmed_twice(officer: Any) -> None:
@@ -228,7 +250,68 @@ def test_it_exports_with_formula_cells_neutralised(officer: Any, org_factory: An
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     assert sheet["B2"].value == '\'=HYPERLINK("http://x")有限公司'
-    assert sheet["N2"].value == "'@evil"
+    headers = [c.value for c in sheet[1]]
+    assert sheet.cell(row=2, column=headers.index("简称/别名") + 1).value == "'@evil"
+
+
+def test_it_imports_its_own_export_back_without_a_change(
+    officer: Any, org_factory: Any, regions: Any
+) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from yiqiao.registry.models import ChainNode, Region
+    from yiqiao.registry.services.regions import Division, regions_load_china
+
+    # Two 鼓楼区 in China: the export names the outside investor's district with its code.
+    regions_load_china(
+        [
+            Division("320000", "江苏省", "province", None),
+            Division("320100", "南京市", "city", "320000"),
+            Division("320106", "鼓楼区", "district", "320100"),
+            Division("350000", "福建省", "province", None),
+            Division("350100", "福州市", "city", "350000"),
+            Division("350102", "鼓楼区", "district", "350100"),
+        ]
+    )
+    org_factory(
+        "锦城康瑞生物科技有限公司",
+        uscc="91350100M000100Y43",
+        park=regions["park"],
+        founded_on=dt.date(2018, 5, 6),
+        registered_capital_yuan=Decimal("12345678.90"),
+        revenue_yuan=Decimal("35000000"),
+        headcount=86,
+        is_high_tech=True,
+        is_little_giant=True,
+        is_listed=True,
+        listed_market="科创板",
+        ticker="688999",
+        lifecycle_stage="growth",
+        aliases=["康瑞", "康瑞生物"],
+        products="体外诊断试剂",
+        description="专注分子诊断",
+        notes="内部：重点跟进",
+    ).chain_nodes.set(ChainNode.objects.filter(code="drug_manufacturer.chem_innovative"))
+    org_factory(
+        "鼓楼示例医药投资有限公司",
+        kind="investor",
+        region=Region.objects.get(division_code="320106"),
+    )
+    exported = officer.get(reverse("registry:organisation-export")).content
+    sheet = load_workbook(io.BytesIO(exported)).active
+    assert sheet is not None
+    headers = [c.value for c in sheet[1]]
+    template = officer.get(reverse("registry:import-template", args=["organisations", "xlsx"]))
+    template_sheet = load_workbook(io.BytesIO(template.content)).active
+    assert template_sheet is not None
+    assert headers[1:-1] == [str(c.value).rstrip("*") for c in template_sheet[1]]
+    assert "鼓楼区（320106）" in [c.value for c in sheet["E"]]
+
+    job = upload(officer, exported, "机构名录.xlsx")
+
+    assert job.status == "validated", job.report
+    assert job.counts == {"create": 0, "update": 0, "unchanged": 2, "error": 0}
 
 
 def test_it_exports_the_filtered_spaces(officer: Any, regions: Any) -> None:

@@ -7,14 +7,34 @@ import subprocess
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+
+def pending_migrations() -> list[str]:
+    """Migrations the database has not applied (``app.name``), in the order migrate would run."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{m.app_label}.{m.name}" for m, backwards in plan if not backwards]
 
 
 def serve(
     *, host: str, port: int, threads: int = 8, worker: bool = True, stdout: Any = None
 ) -> None:
-    """Block serving HTTP; a db_worker subprocess processes background tasks meanwhile."""
+    """Block serving HTTP; a `yiqiao worker` subprocess processes background tasks meanwhile.
+
+    A database behind the code (migrations not applied) is refused before anything is served:
+    every page reading a new column would otherwise answer 500."""
     from waitress import serve as waitress_serve
+
+    pending = pending_migrations()
+    if pending:
+        shown = "、".join(pending[:5]) + ("……" if len(pending) > 5 else "")
+        raise CommandError(
+            f"数据库尚未应用 {len(pending)} 个迁移（{shown}），请先运行 yiqiao migrate 再启动服务。"
+        )
 
     from yiqiao.wsgi import application
 
@@ -29,12 +49,9 @@ def serve(
                 sys.executable,
                 "-m",
                 "yiqiao.cli",
-                "db_worker",
+                "worker",
                 "--interval",
                 "1",
-                "--no-reload",
-                "--queue-name",
-                "*",
             ],
         )
     try:

@@ -1,0 +1,1 @@
+"""Writes of the accounts app, one module per topic (logins, passwords)."""

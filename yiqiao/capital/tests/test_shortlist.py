@@ -1,0 +1,138 @@
+"""The investor shortlist: requirement lines, standings, order, and the stored rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from yiqiao.capital.engine.portfolio import Holding
+from yiqiao.capital.engine.shortlist import InvestorFacts, RoundFacts, fit, shortlist
+
+B_ROUND = RoundFacts(
+    company_key=1,
+    round="B",
+    amount=Decimal("200000000"),
+    sectors=("ivd",),
+    instruments=("equity",),
+    investor_regions=(),
+    wants_lead=True,
+    year=2026,
+)
+
+
+def investor(key: int, **kw: Any) -> InvestorFacts:
+    kw.setdefault("stages", ("b", "c"))
+    kw.setdefault("sectors", ("device",))
+    kw.setdefault("ticket_min", Decimal("30000000"))
+    kw.setdefault("ticket_max", Decimal("100000000"))
+    return InvestorFacts(key=key, name=f"投资机构{key}", **kw)
+
+
+def test_it_meets_every_requirement_with_a_reason_each() -> None:
+    result = fit(B_ROUND, investor(10))
+    assert result.standing == "met"
+    assert result.lines[:3] == (
+        "✓ 投资阶段含B轮",
+        "✓ 关注领域覆盖体外诊断",
+        "✓ 单笔投资额度3000万元至1亿元，最多可占本轮约50%",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "line"),
+    [
+        ({"stages": ("angel", "a")}, "✗ 投资阶段为天使轮、A轮，不含B轮"),
+        ({"sectors": ("small_molecule",)}, "✗ 关注领域为化学药等，不含体外诊断"),
+        (
+            {"ticket_max": Decimal("20000000"), "ticket_min": Decimal("5000000")},
+            "✗ 单笔投资额度500万元至2000万元，不足本轮2亿元的20%（领投所需）",
+        ),
+        (
+            {"ticket_min": Decimal("300000000"), "ticket_max": None},
+            "✗ 单笔投资额度3亿元至不限，起投额高于本轮2亿元",
+        ),
+    ],
+)
+def test_it_leaves_off_an_investor_that_breaks_a_requirement(
+    change: dict[str, Any], line: str
+) -> None:
+    result = fit(B_ROUND, investor(10, **change))
+    assert result.standing == "unmet"
+    assert line in result.lines
+    assert shortlist(B_ROUND, [investor(10, **change)]) == []
+
+
+def test_it_marks_what_a_profile_does_not_state_as_unknown_not_as_a_pass() -> None:
+    result = fit(B_ROUND, investor(10, stages=(), ticket_min=None, ticket_max=None))
+    assert result.standing == "unknown"
+    assert "? 未标明投资阶段（本轮为B轮）" in result.lines
+    assert "? 未公示单笔投资额度（本轮2亿元）" in result.lines
+
+
+def test_it_takes_a_smaller_ticket_when_the_need_wants_followers() -> None:
+    followers = RoundFacts(
+        company_key=1,
+        round="B",
+        amount=Decimal("200000000"),
+        sectors=("ivd",),
+        instruments=("equity",),
+        investor_regions=(),
+        wants_lead=False,
+        year=2026,
+    )
+    small = investor(10, ticket_min=Decimal("5000000"), ticket_max=Decimal("20000000"))
+    assert fit(followers, small).standing == "met"
+    assert fit(B_ROUND, small).standing == "unmet"
+
+
+def test_it_orders_met_before_unknown_and_conflicts_last_within_a_standing() -> None:
+    rival = Holding(
+        key=1,
+        company_key=99,
+        company_name="另一家化学发光企业",
+        sectors=("ivd",),
+        round="A",
+        year=2025,
+    )
+    met_conflict = investor(11, holdings=(rival,))
+    met_clean = investor(12)
+    unknown = investor(13, stages=())
+    ranked = shortlist(B_ROUND, [unknown, met_conflict, met_clean])
+    assert [f.investor.key for f in ranked] == [12, 11, 13]
+    assert ranked[1].has_conflict
+    assert any(line.startswith("✗ 可能的投资冲突") for line in ranked[1].lines)
+
+
+def test_it_never_lists_the_company_raising_the_round() -> None:
+    assert shortlist(B_ROUND, [investor(1)]) == []
+
+
+@pytest.mark.django_db
+def test_it_stores_the_shortlist_when_the_need_is_published(
+    published: Any, investors: list[Any], charlie: Any, org_factory: Any, regions: Any
+) -> None:
+    from yiqiao.capital.models import InvestorMatch
+    from yiqiao.registry.models import ChainNode, InvestorProfile, Organisation
+
+    # A fitting investor of another district is not this district's to list.
+    elsewhere = org_factory(
+        "北山健康产业基金",
+        kind=Organisation.Kind.INVESTOR,
+        region=regions["other"],
+        owner_unit=None,
+    )
+    for org in [*investors, elsewhere]:
+        profile = InvestorProfile.objects.get_or_create(organisation=org)[0]
+        profile.stages = ["b"]
+        profile.ticket_min_yuan = Decimal("30000000")
+        profile.ticket_max_yuan = Decimal("100000000")
+        profile.save()
+        profile.sectors.set(ChainNode.objects.filter(code__startswith="device_manufacturer.ivd"))
+    from yiqiao.capital.services.shortlist import investor_shortlist_refresh
+
+    rows = investor_shortlist_refresh(need=published)
+    assert [r.investor for r in rows] == sorted(investors, key=lambda o: o.name)
+    assert all(r.standing == "met" and r.lines[0] == "✓ 投资阶段含B轮" for r in rows)
+    assert InvestorMatch.objects.filter(investor=elsewhere).count() == 0

@@ -1,0 +1,1 @@
+"""Judged organisation-classification set (train/dev/frozen) and its scorer."""

@@ -1,0 +1,1 @@
+"""Writes of the chain app, one module per topic (tree, classification, gaps and targets)."""

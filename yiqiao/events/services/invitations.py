@@ -1,0 +1,104 @@
+"""The invitation list of an event: import from a spreadsheet, all-or-nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from yiqiao.core.audit import audit_record
+from yiqiao.core.models import AuditEvent
+from yiqiao.core.tabular import Table
+from yiqiao.core.text import name_normalise
+from yiqiao.registry.models import Organisation
+
+from ..models import (
+    Event,
+    Invitation,
+)
+from .setup import INVITATION_HEADERS, _clean_uscc, check_can_edit
+
+# ---- invitations ----------------------------------------------------------------------------
+
+
+@dataclass
+class InvitationImportResult:
+    created: int
+    skipped: int
+    errors: list[str]
+
+
+def _match_organisation(name_key: str, uscc: str) -> Organisation | None:
+    """The register's organisation with this uscc, else the only one with this name."""
+    if uscc:
+        found = Organisation.objects.filter(uscc=uscc, is_active=True).first()
+        if found is not None:
+            return found
+    candidates = list(
+        Organisation.objects.filter(name_normalised=name_key, is_active=True).order_by("id")[:2]
+    )
+    return candidates[0] if len(candidates) == 1 else None
+
+
+@transaction.atomic
+def invitation_import(*, event: Event, table: Table, by: Any) -> InvitationImportResult:
+    """Add the rows of an invitation list; every row is checked, all-or-nothing.
+
+    A row naming an organisation already invited (same normalised name) is skipped, so the
+    same list can be uploaded again after additions.
+    """
+    check_can_edit(by)
+    columns: dict[str, int] = {}
+    for i, header in enumerate(table.headers):
+        key = INVITATION_HEADERS.get(header)
+        if key and key not in columns:
+            columns[key] = i
+    if "organisation_name" not in columns:
+        raise ValidationError("邀请名单缺少“机构名称”列")
+    existing = set(event.invitations.values_list("name_normalised", flat=True))
+    errors: list[str] = []
+    new: list[Invitation] = []
+    skipped = 0
+    for line, cells in table.rows:
+
+        def cell(key: str, cells: list[str] = cells) -> str:
+            i = columns.get(key)
+            return cells[i].strip() if i is not None and i < len(cells) else ""
+
+        name = cell("organisation_name")
+        if not name:
+            errors.append(f"第{line}行：机构名称为空")
+            continue
+        try:
+            code = _clean_uscc(cell("uscc"))
+        except ValidationError as exc:
+            errors.append(f"第{line}行：" + "；".join(exc.messages))
+            continue
+        key = name_normalise(name)[:120]
+        if key in existing:
+            skipped += 1
+            continue
+        existing.add(key)
+        new.append(
+            Invitation(
+                event=event,
+                organisation_name=name[:120],
+                name_normalised=key,
+                uscc=code,
+                contact_name=cell("contact_name")[:60],
+                contact_phone=cell("contact_phone")[:40],
+                organisation=_match_organisation(key, code),
+            )
+        )
+    if errors:
+        return InvitationImportResult(0, skipped, errors)
+    Invitation.objects.bulk_create(new)
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.IMPORT,
+        instance=event,
+        note=f"导入邀请名单 {len(new)} 家，跳过已邀请 {skipped} 家",
+    )
+    return InvitationImportResult(len(new), skipped, [])

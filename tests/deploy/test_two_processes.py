@@ -161,15 +161,14 @@ def deployment(tmp_path: Path) -> Iterator[dict[str, Any]]:
 def test_it_completes_an_import_once_when_a_worker_dies_mid_task(
     deployment: dict[str, Any], alice: Any
 ) -> None:
+    # The test process hashes with MD5 (conftest); the deployed processes keep the default
+    # hashers and would refuse that hash, so alice's password is stored as they store it.
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
     from django_tasks_db.models import DBTaskResult
 
     from conftest import PASSWORD
     from yiqiao.core.models import AuditEvent, ImportJob
     from yiqiao.registry.models import Organisation
-
-    # The test process hashes with MD5 (conftest); the deployed processes keep the default
-    # hashers and would refuse that hash, so alice's password is stored as they store it.
-    from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
     alice.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
     alice.save(update_fields=["password"])

@@ -15,7 +15,8 @@ from yiqiao.policies.models import OrganisationRecord
 from yiqiao.policies.profiles import organisation_profile, register_snapshot
 from yiqiao.registry.models import Organisation, Region
 
-from .criteria import CRITERIA_DIR, RungCriteria, criteria_in_force
+from .criteria import CRITERIA_DIR, RungCriteria
+from .criteria import criteria_in_force as criteria_in_force
 from .engine import RUNGS, CriterionState, current_rung, explain_rows, rank_candidates, rung_index
 from .engine.ladder import RUNG_LABELS
 from .kpis import APPROVAL_DATE, metric_queryset

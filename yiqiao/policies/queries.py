@@ -23,7 +23,8 @@ from yiqiao.registry.queries import OrganisationFilters, organisation_list
 
 from . import engine
 from .models import OrganisationFact, Policy, PolicyVersion, ScreeningResult, ScreeningRun
-from .profiles import field_dictionary, organisation_profile
+from .profiles import field_dictionary as field_dictionary
+from .profiles import organisation_profile
 from .versions import engine_policy
 
 
@@ -333,7 +334,7 @@ def _two_figures(value: float) -> float:
         return value
     from math import floor, log10
 
-    scale = 10 ** (floor(log10(value)) - 1)
+    scale: float = 10 ** (floor(log10(value)) - 1)
     return round(value / scale) * scale
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from yiqiao.accounts.models import OrgUnit
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.scope import user_scope
@@ -151,7 +152,7 @@ def _rule_region(region_id: str, by: Any) -> Region | None:
     if not str(region_id).strip():
         if scope.everything:
             return None
-        unit = getattr(by, "org_unit", None)
+        unit: OrgUnit | None = getattr(by, "org_unit", None)
         if unit is None:
             raise ValidationError("您的账号未归属任何单位，不能设置分派规则")
         return unit.region

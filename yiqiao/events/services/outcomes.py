@@ -21,6 +21,7 @@ from ..models import (
     EventSigning,
     InvestorFeedback,
     Meeting,
+    Participant,
     RoadshowSlot,
 )
 from .setup import check_can_edit
@@ -148,7 +149,7 @@ def _open_project_of(org: Organisation, by: Any) -> Any:
     )
 
 
-def _organisation_of(participant: Any) -> Organisation:
+def _organisation_of(participant: Participant) -> Organisation:
     registration = participant.registration
     if registration is None:
         raise ValidationError(f"“{participant.name}”是政府部门，不能作为需求方或投资方")

@@ -81,7 +81,7 @@ def _check_region(org: Organisation, by: Any) -> None:
 def _chain_nodes(values: Any) -> list[ChainNode]:
     values = list(values or [])
     if values and all(isinstance(v, ChainNode) for v in values):
-        return values
+        return [v for v in values if isinstance(v, ChainNode)]
     from yiqiao.chain.engine.tree import ChainTree
 
     tree = ChainTree.bundled()

@@ -250,7 +250,11 @@ def _wraps(prev: str, line: str) -> bool:
         and "|" not in prev + line
         and "\t" not in prev + line
         and re.match(r"[\u4e00-\u9fff\d,、;(“]", line)
-        and re.search(r"[,、;\u4e00-\u9fff\d]$", prev)
+        and (
+            re.search(r"[,、;\u4e00-\u9fff\d]$", prev)
+            # a decimal number cut by the line break: "总投资131." + "7亿元"
+            or (re.search(r"\d\.$", prev) is not None and re.match(r"\d", line) is not None)
+        )
         and (
             re.search(r"[,、;]", prev)
             or _STORY_START.match(prev)

@@ -21,7 +21,9 @@ _CN_NUM = "〇零一二两三四五六七八九十"
 _CN_DATE = re.compile(
     r"(?:([" + _CN_NUM + r"]{4})年)?(?:([" + _CN_NUM + r"]{1,3})月)?([" + _CN_NUM + r"]{1,3})日"
 )
-_RELATIVE = re.compile(r"(?<![\u4e00-\u9fff])(昨日|昨天|今日|今天|前日|前天)(?!\s*[(（]\s*\d)")
+# "北医大今天与…签署": the word may follow the subject's name; not "如今天", "至今日", "截到今天",
+# nor "记者昨天从…获悉" (when it was reported, not held)
+_RELATIVE = re.compile(r"(?<![如至迄到于於截者])(昨日|昨天|今日|今天|前日|前天)(?!\s*[(（]\s*\d)")
 _RELATIVE_DAYS = {"昨日": -1, "昨天": -1, "今日": 0, "今天": 0, "前日": -2, "前天": -2}
 
 

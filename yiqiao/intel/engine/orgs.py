@@ -515,12 +515,24 @@ def from_spans(spans: Iterable[Any]) -> list[Organisation]:
     return list(seen.values())
 
 
+@lru_cache(maxsize=1)
+def _event_end() -> re.Pattern[str]:
+    words = sorted(lexicon.words("event_words"), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
+
+
+def is_event_name(name: str) -> bool:
+    """A meeting's name (…招商推进会, …供需对接会, …峰会) names an event, not an organisation."""
+    return _event_end().search(name) is not None
+
+
 def from_candidates(cands: Iterable[Any]) -> list[Organisation]:
-    """Organisations from accepted candidates (see :mod:`.candidates`), one per name."""
+    """Organisations from accepted candidates (see :mod:`.candidates`), one per name; a
+    meeting's name is an event, never an organisation."""
     seen: dict[str, Organisation] = {}
     for c in cands:
         name = c.name
-        if name in _GENERIC_NAMES or name in seen:
+        if name in _GENERIC_NAMES or name in seen or is_event_name(name):
             continue
         seen[name] = Organisation(name, _kind_for(name), "model", "候选名称经分类模型确认为机构名")
     return list(seen.values())

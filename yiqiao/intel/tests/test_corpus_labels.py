@@ -23,7 +23,7 @@ import pytest
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 # ``retired`` is the first frozen part (63 articles), retired in session 4 because its aggregate had
 # been looked at for several engine variants; ``frozen`` is the part written after that (batch 8).
-SPLITS = ("train", "dev", "retired", "frozen")
+SPLITS = ("train", "dev", "retired", "frozen", "dev2", "frozen2")
 ENCODINGS = {"utf-8", "utf-8-sig", "gbk", "big5", "big5hkscs"}
 SHAPES = {
     "news_page",
@@ -219,6 +219,9 @@ def test_it_holds_every_file_once_and_splits_like_the_brief() -> None:
     assert 0.20 <= counts["dev"] / first <= 0.32
     # batch 8 is the new frozen part, written from reports no earlier batch used
     assert counts["frozen"] >= 20
+    # batch 9 (session 5): a second dev part and a third frozen part, split by a seeded shuffle
+    assert counts["frozen2"] >= 20
+    assert counts["dev2"] >= 8
 
 
 @pytest.mark.parametrize(("split", "g"), ARTICLES, ids=IDS)

@@ -89,3 +89,12 @@ def test_it_drops_boilerplate_lines_anywhere(line: str) -> None:
     body, _, removed = clean.cut_boilerplate(text)
     assert line not in body
     assert line in removed
+
+
+def test_it_joins_a_decimal_amount_cut_by_a_hard_line_break() -> None:
+    text = "这次开工的亿元以上项目共31个,总投资131.\n7亿元,其中新兴产业项目16个。"
+    assert "总投资131.7亿元" in clean.join_wrapped_lines(text)
+    # a sentence that ends with a full stop is not continued
+    assert (
+        clean.join_wrapped_lines("项目已签约。\n7月起开工建设。") == "项目已签约。\n7月起开工建设。"
+    )

@@ -38,3 +38,20 @@ def test_it_resolves_dates_against_the_publication_date(
 def test_it_reads_the_dateline_month() -> None:
     assert dates.dateline_month("中新网昆明12月6日电 (记者 某某)") == 12
     assert dates.dateline_month("2024-01-01 来源:某网") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the relative word after the subject's name: the day of publication
+        ("某医学大学今天与一家会计师事务所签署合作备忘录。", "2026-01-30"),
+        ("园区昨日举行开园仪式。", "2026-01-29"),
+        # when the reporter learned it, not when it happened; "如今天" is not a date
+        ("记者昨天从管委会获悉,项目已开工。", None),
+        ("如今天的园区已有百余家企业。", None),
+    ],
+)
+def test_it_reads_a_relative_day_after_a_name_but_not_a_reporting_day(
+    sentence: str, expected: str | None
+) -> None:
+    assert dates.relative(sentence, "2026-01-30") == expected

@@ -1,6 +1,6 @@
 """Evaluation floors on every labelled split, each within two points of the reported score.
 
-Splits: the news corpus's ``train``, ``dev``, ``retired`` and ``frozen`` parts
+Splits: the news corpus's ``train``, ``dev``, ``retired``, ``frozen``, ``dev2`` and ``frozen2`` parts
 (``yiqiao/intel/corpus/<split>/``; ``retired`` is the first frozen part, retired in session 4 because
 its aggregate had been looked at for several engine variants, so its floors guard regressions only),
 the older corpus at the corpus root (``labels.json``), and the shared seed articles
@@ -35,6 +35,8 @@ SPLITS: dict[str, Path] = {
     "dev": CORPUS / "dev",
     "retired": CORPUS / "retired",
     "frozen": CORPUS / "frozen",
+    "dev2": CORPUS / "dev2",
+    "frozen2": CORPUS / "frozen2",
     "seeds": _seeds(),
 }
 # floor = reported F1 minus two points, rounded up to the next hundredth (so never more than two
@@ -64,13 +66,32 @@ FLOORS: dict[str, dict[str, float]] = {
         "event_dates": 0.96,
         "trap_violations": 0,
     },
-    # batch 8, scored once at the end of session 4 (21 articles: a wide margin of error)
+    # batch 8, scored once at the end of session 4 (21 articles: a wide margin of error); its
+    # organisations floor moved from 0.82 to 0.81 with session 5's engine (0.833 -> 0.827)
     "frozen": {
-        "organisations": 0.82,
+        "organisations": 0.81,
         "money": 0.95,
         "signing_records": 0.94,
         "signing_parties": 0.70,
         "event_dates": 0.85,
+        "trap_violations": 0,
+    },
+    # batch 9, session 5: the second dev part (8 articles, used to find this session's rules)
+    "dev2": {
+        "organisations": 0.87,
+        "money": 0.98,
+        "signing_records": 0.98,
+        "signing_parties": 0.89,
+        "event_dates": 0.98,
+        "trap_violations": 0,
+    },
+    # batch 9, session 5: the third frozen part (20 articles), scored once after the last change
+    "frozen2": {
+        "organisations": 0.88,
+        "money": 0.98,
+        "signing_records": 0.84,
+        "signing_parties": 0.62,
+        "event_dates": 0.92,
         "trap_violations": 0,
     },
     # the first frozen part, peeked in session 3: a regression guard only

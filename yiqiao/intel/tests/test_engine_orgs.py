@@ -82,3 +82,19 @@ def test_it_prefers_rule_spans_over_overlapping_lac_spans() -> None:
     lac = orgs.Candidate(2, 9, "方澜晟基因", "company", "lac")
     other = orgs.Candidate(20, 26, "岚驰生物", "company", "lac")
     assert [o.name for o in orgs.to_organisations([rule, lac, other])] == ["澜晟基因", "岚驰生物"]
+
+
+@pytest.mark.parametrize(
+    ("name", "event"),
+    [
+        ("生物医药产业招商推进会", True),
+        ("医药产业配套产品供需对接会", True),
+        ("健康产业投资峰会", True),
+        ("医药创新促进会", False),  # an association, not a meeting
+        ("某某生物科技有限公司", False),
+    ],
+)
+def test_it_tells_a_meetings_name_from_an_organisation(name: str, event: bool) -> None:
+    assert orgs.is_event_name(name) is event
+    accepted = orgs.from_candidates([type("C", (), {"name": name})()])
+    assert (accepted == []) is event

@@ -25,3 +25,11 @@ class PoliciesConfig(AppConfig):
         for importer in record_importers():
             register_importer(importer)
         register_demo_generator("policies", policies_demo, after=("register",), label="政策库")
+        from django.db.models.signals import post_delete, post_save
+
+        from yiqiao.registry.models import Region
+
+        from .profiles import RegionNames
+
+        post_save.connect(RegionNames.forget, sender=Region, dispatch_uid="policy-region-names")
+        post_delete.connect(RegionNames.forget, sender=Region, dispatch_uid="policy-region-names-d")

@@ -17,7 +17,8 @@ per-organisation explanation agree:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -78,8 +79,54 @@ _SCALAR_COLUMNS = {
 
 @lru_cache(maxsize=1)
 def field_dictionary() -> FieldDictionary:
-    """The field dictionary of the policy library (loaded once per process)."""
-    return load_fields(FIELDS_FILE)
+    """The field dictionary of the policy library (loaded once per process). The region fields
+    (``region_code``, ``park_code``, ``province_code`` …) show a code as the region's name
+    (:class:`RegionNames`), so an explanation never reads "注册区县 xs.jc.th"."""
+    names = RegionNames()
+    return load_fields(FIELDS_FILE).with_names(
+        {name: names for name in ("region_code", "park_code", *LEVEL_FIELDS)}
+    )
+
+
+class RegionNames(Mapping[str, str]):
+    """Region code → region name, for display: the register's own codes, GB/T 2260 division
+    codes and the aliases of ``settings.YIQIAO_POLICY_REGION_CODES``. Read from the register on
+    first use, again after :data:`NAMES_TTL` seconds or once a region is saved or deleted."""
+
+    _loaded: dict[str, str] | None = None
+    _at = 0.0
+
+    def _names(self) -> dict[str, str]:
+        if RegionNames._loaded is None or time.monotonic() - RegionNames._at > NAMES_TTL:
+            from django.conf import settings
+
+            aliases: dict[str, str] = getattr(settings, "YIQIAO_POLICY_REGION_CODES", {}) or {}
+            names: dict[str, str] = {}
+            for code, division, name in Region.objects.values_list("code", "division_code", "name"):
+                names[code] = name
+                if division:
+                    names.setdefault(division, name)
+                if code in aliases:
+                    names.setdefault(aliases[code], name)
+            RegionNames._loaded, RegionNames._at = names, time.monotonic()
+        return RegionNames._loaded
+
+    @classmethod
+    def forget(cls, **_: object) -> None:
+        """Drop the names read (a region was saved or deleted)."""
+        cls._loaded = None
+
+    def __getitem__(self, code: str) -> str:
+        return self._names()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+
+NAMES_TTL = 60.0
 
 
 # ---- value conversion shared by both builders --------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -25,7 +25,9 @@ class FieldSpec:
     """One field of the dictionary.
 
     ``values`` maps each allowed code to its Chinese label (enum and set fields); ``unit`` is
-    shown after numbers (``元`` for money).
+    shown after numbers (``元`` for money). ``names`` labels codes for display only, without
+    restricting them (a region code shown as the region's name); see
+    :meth:`FieldDictionary.with_names`.
     """
 
     name: str
@@ -37,6 +39,7 @@ class FieldSpec:
     description: str = ""
     items: Mapping[str, FieldSpec] | None = None
     required: bool = False
+    names: Mapping[str, str] | None = None
 
     @property
     def is_numeric(self) -> bool:
@@ -44,8 +47,12 @@ class FieldSpec:
         return self.type in NUMERIC_TYPES
 
     def value_label(self, code: str) -> str:
-        """The Chinese label of an enum/set code (the code itself when unlabelled)."""
-        return self.values.get(code, code)
+        """The Chinese label of an enum/set code, else its display name (``names``), else the
+        code itself."""
+        label = self.values.get(code)
+        if label is None and self.names is not None:
+            label = self.names.get(code)
+        return label or code
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,15 @@ class FieldDictionary:
     def get(self, name: str) -> FieldSpec | None:
         """The field named ``name``, or None."""
         return self.fields.get(name)
+
+    def with_names(self, names: Mapping[str, Mapping[str, str]]) -> FieldDictionary:
+        """This dictionary with display names for the codes of some fields (field name → a
+        mapping code → name, which may be lazy); validation is unchanged."""
+        fields = {
+            key: replace(spec, names=names[key]) if key in names else spec
+            for key, spec in self.fields.items()
+        }
+        return FieldDictionary(fields, self.file)
 
     def label(self, name: str) -> str:
         """The Chinese label of a field, or of ``list.item_field`` (``注册证·取证日期``)."""

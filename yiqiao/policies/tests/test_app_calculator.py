@@ -276,3 +276,24 @@ def test_it_keeps_the_panel_query_count_flat_as_facts_and_policies_grow(
         response = client.get(url)
     assert response.status_code == 200
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_it_names_regions_in_the_calculators_sentences_never_their_codes(
+    orgs: dict[str, Any], client_for: Any, alice: Any, settings: Any
+) -> None:
+    # Issue #10: the calculator printed "注册区县编码 tp.jc.th，要求 为 tp.jc.th".
+    items = by_code(organisation_calculator(orgs["full"], on=ON))
+    texts = [c.text for c in items["t.rd_subsidy"].explanation.conditions]
+    assert "注册区县 桐华区，要求 为 桐华区，满足" in texts
+    client = client_for(alice)
+    page = client.get(reverse("registry:organisation-detail", args=[orgs["near"].pk]))
+    text = page.content.decode()
+    assert "注册区县 桐华区" in text
+    assert "tp.jc.th" not in text.replace('data-region="tp.jc.th"', "")
+    # A division code the library uses (through the configured alias) reads as the name too.
+    settings.YIQIAO_POLICY_REGION_CODES = {"tp.jc.th": "xs.jc.th"}
+    from yiqiao.policies.profiles import RegionNames, field_dictionary
+
+    RegionNames.forget()
+    assert field_dictionary()["region_code"].value_label("xs.jc.th") == "桐华区"
+    assert field_dictionary()["park_code"].value_label("tp.jc.th.tmp") == "桐华转化医学产业园"

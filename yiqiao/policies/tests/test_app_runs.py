@@ -291,3 +291,36 @@ def test_it_shows_progress_until_the_run_is_done(
     done = client.get(reverse("policies:run-detail", args=[run.pk]), {"state": "1"})
     assert done["HX-Refresh"] == "true"
     assert screening_run_execute(run.pk) is None  # a run is executed once
+
+
+def test_it_reports_a_screenings_progress_on_its_page_as_it_goes(
+    register: list[Organisation], client_for: Any, alice: Any, monkeypatch: Any
+) -> None:
+    import re
+
+    from yiqiao.policies.services import screening
+
+    run = screening.screening_run_create(by=alice, as_of=ON)  # on_commit never fires: queued
+    client = client_for(alice)
+    url = reverse("policies:run-detail", args=[run.pk])
+    seen: list[tuple[int, int | None, bool]] = []
+    report = screening._progress
+
+    def watching(on: ScreeningRun, percent: int) -> None:
+        report(on, percent)
+        text = client.get(url, {"state": "1"}).content.decode()
+        bar = re.search(r'<progress max="100" value="(\d+)"', text)
+        seen.append((percent, int(bar.group(1)) if bar else None, "every 1s" in text))
+
+    monkeypatch.setattr(screening, "BATCH", 5)  # results written in several batches
+    monkeypatch.setattr(screening, "_progress", watching)
+    screening.screening_run_execute(run.pk)
+
+    percents = [s[0] for s in seen]
+    assert len(percents) >= 4, percents  # register read, screened, then each batch written
+    assert percents == sorted(percents) and percents[0] > 0 and percents[-1] < 100
+    assert any(60 < p < 100 for p in percents)  # writing reports between batches
+    assert [s[1] for s in seen] == percents  # the page shows each figure as it is stored
+    assert all(s[2] for s in seen)  # and keeps polling while the run goes on
+    run.refresh_from_db()
+    assert run.status == ScreeningRun.Status.DONE and run.progress == 100

@@ -99,7 +99,7 @@ BAD_INPUTS = [
         (
             15,
             "benefit.of",
-            "无法解析的表达式 'region_code * 2'（第 1 个字符）：字段 region_code（注册区县编码）的类型为 str，不能参与运算",
+            "无法解析的表达式 'region_code * 2'（第 1 个字符）：字段 region_code（注册区县）的类型为 str，不能参与运算",
         ),
     ),
     (

@@ -221,7 +221,7 @@ def test_it_holds_every_file_once_and_splits_like_the_brief() -> None:
     assert counts["frozen"] >= 20
     # batch 9 (session 5): a second dev part and a third frozen part, split by a seeded shuffle
     assert counts["frozen2"] >= 20
-    assert counts["dev2"] >= 8
+    assert counts["dev2"] >= 16
 
 
 @pytest.mark.parametrize(("split", "g"), ARTICLES, ids=IDS)

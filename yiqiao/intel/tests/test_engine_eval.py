@@ -76,13 +76,14 @@ FLOORS: dict[str, dict[str, float]] = {
         "event_dates": 0.85,
         "trap_violations": 0,
     },
-    # batch 9, session 5: the second dev part (8 articles, used to find this session's rules)
+    # batch 9, session 5: the second dev part (16 articles; the first 8 were used to find this
+    # session's rules, the other 8 were added after the frozen2 score and changed nothing)
     "dev2": {
-        "organisations": 0.87,
+        "organisations": 0.83,
         "money": 0.98,
-        "signing_records": 0.98,
-        "signing_parties": 0.89,
-        "event_dates": 0.98,
+        "signing_records": 0.87,
+        "signing_parties": 0.85,
+        "event_dates": 0.88,
         "trap_violations": 0,
     },
     # batch 9, session 5: the third frozen part (20 articles), scored once after the last change

@@ -23,7 +23,7 @@ import pytest
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 # ``retired`` is the first frozen part (63 articles), retired in session 4 because its aggregate had
 # been looked at for several engine variants; ``frozen`` is the part written after that (batch 8).
-SPLITS = ("train", "dev", "retired", "frozen", "dev2", "frozen2")
+SPLITS = ("train", "dev", "retired", "frozen", "dev2", "frozen2", "frozen3")
 ENCODINGS = {"utf-8", "utf-8-sig", "gbk", "big5", "big5hkscs"}
 SHAPES = {
     "news_page",
@@ -222,6 +222,8 @@ def test_it_holds_every_file_once_and_splits_like_the_brief() -> None:
     # batch 9 (session 5): a second dev part and a third frozen part, split by a seeded shuffle
     assert counts["frozen2"] >= 20
     assert counts["dev2"] >= 16
+    # batch 10 (session 5): a fourth frozen part, written before the engine changes made after frozen2
+    assert counts["frozen3"] >= 20
 
 
 @pytest.mark.parametrize(("split", "g"), ARTICLES, ids=IDS)

@@ -1,4 +1,5 @@
-"""A published need's investor shortlist: computed by ``engine.shortlist`` and stored as
+"""A published need's investor shortlist: ranked by the demands engine (through the adapter
+``engine.shortlist``) and stored as
 ``InvestorMatch`` rows (with their reasons) in the same transaction as the change that calls for it
 (publication, an edit of a published need)."""
 
@@ -14,7 +15,7 @@ from yiqiao.registry.models import InvestorProfile, Organisation, Region
 
 from ..engine.deals import to_yuan
 from ..engine.portfolio import EQUITY_INSTRUMENTS, Holding
-from ..engine.shortlist import STANDING_ORDER, Fit, InvestorFacts, RoundFacts, fit, shortlist
+from ..engine.shortlist import Fit, InvestorFacts, RoundFacts, fit, shortlist
 from ..models import FinancingNeed, InvestorMatch, PortfolioHolding
 
 SHORTLIST_SIZE = 20
@@ -74,17 +75,26 @@ def _facts(need: FinancingNeed, profiles: list[InvestorProfile]) -> list[Investo
     for p in profiles:
         org = p.organisation
         place = org.region
+        # the vocabulary's stages and sectors when recorded, else the former stage codes and
+        # the fields of the profile's chain nodes
+        stages = tuple(p.stage_codes or ()) or tuple(p.stages or ())
+        sectors = tuple(p.sector_codes or ()) + tuple(node_sectors.get(p.pk, ()))
         out.append(
             InvestorFacts(
                 key=org.pk,
                 name=org.name,
-                stages=tuple(p.stages or ()),
-                sectors=tuple(dict.fromkeys(node_sectors.get(p.pk, ()))),
+                stages=stages,
+                sectors=tuple(dict.fromkeys(sectors)),
                 ticket_min=p.ticket_min_yuan,
                 ticket_max=p.ticket_max_yuan,
                 same_city=(place.path.startswith(company_city) if place and company_city else None),
                 mainland=True if place is not None else None,
                 holdings=tuple(holdings.get(org.pk, ())),
+                instruments=tuple(p.instruments or ()),
+                regions=tuple(p.regions or ()),
+                lead_capable=p.lead_capable,
+                local_presence=p.local_presence,
+                active=bool(p.active and org.is_active),
             )
         )
     return out
@@ -107,6 +117,8 @@ def round_facts(need: FinancingNeed) -> RoundFacts:
         investor_regions=tuple(need.investor_regions or ()),
         wants_lead=need.role_wanted == FinancingNeed.Role.LEAD,
         year=(need.published_on or timezone.localdate()).year,
+        role=need.role_wanted if need.role_wanted != FinancingNeed.Role.ANY else "",
+        text=" ".join(x for x in (need.title, need.use_of_funds) if x),
     )
 
 
@@ -165,5 +177,5 @@ def investor_deal_flow(*, user: User) -> list[tuple[FinancingNeed, Fit]]:
         found = fit(round_facts(need), _facts(need, [profile])[0])
         if found.standing != "unmet":
             out.append((need, found))
-    out.sort(key=lambda pair: STANDING_ORDER[pair[1].standing])
+    out.sort(key=lambda pair: pair[1].sort_key)  # the engine's order (stable: newest first)
     return out

@@ -1,4 +1,6 @@
-"""The investor shortlist: requirement lines, standings, order, and the stored rows."""
+"""The investor shortlist: requirement lines, standings, order, and the stored rows. The shortlist
+is ranked by the demands engine (``yiqiao.demands.engine.rank``); these read it through the
+capital adapter."""
 
 from __future__ import annotations
 
@@ -47,7 +49,8 @@ def test_it_meets_every_requirement_with_a_reason_each() -> None:
         ({"sectors": ("small_molecule",)}, "✗ 关注领域为化学药等，不含体外诊断"),
         (
             {"ticket_max": Decimal("20000000"), "ticket_min": Decimal("5000000")},
-            "✗ 单笔投资额度500万元至2000万元，不足本轮2亿元的20%（领投所需）",
+            # the demands engine's cheque band (one rule for words and forms): a lead 30 %–100 %
+            "✗ 单笔投资额度500万元至2000万元，不足本轮2亿元的30%（领投所需）",
         ),
         (
             {"ticket_min": Decimal("300000000"), "ticket_max": None},
@@ -136,3 +139,60 @@ def test_it_stores_the_shortlist_when_the_need_is_published(
     assert [r.investor for r in rows] == sorted(investors, key=lambda o: o.name)
     assert all(r.standing == "met" and r.lines[0] == "✓ 投资阶段含B轮" for r in rows)
     assert InvestorMatch.objects.filter(investor=elsewhere).count() == 0
+
+
+def test_it_judges_a_form_need_by_the_same_cheque_band_as_the_words_that_say_it() -> None:
+    """One engine: "B轮融2亿元，找领投" typed in words and the same round on the financing-need
+    form give the engine the same ticket requirements."""
+    from yiqiao.capital.engine.shortlist import parsed
+    from yiqiao.demands.engine.rank import requirements_for
+    from yiqiao.demands.engine.understand import understand
+
+    def band(reqs: list[Any]) -> dict[str, float]:
+        return {r.name: r.value for r in reqs if r.name.startswith("investor.ticket_")}
+
+    words = understand("体外诊断企业，B轮融资2亿元，希望找能领投的机构", "financing")
+    form = band(requirements_for(parsed(B_ROUND), "investor"))
+    assert form == band(requirements_for(words, "investor"))
+    assert form == {"investor.ticket_min_yuan": 200000000.0, "investor.ticket_max_yuan": 60000000.0}
+
+
+def test_it_reads_a_profile_in_the_vocabulary_and_keeps_preferences_out_of_the_standing() -> None:
+    vocab = investor(
+        20,
+        stages=("B", "C"),
+        sectors=("ivd",),
+        instruments=("equity",),
+        lead_capable=False,
+        regions=("east_china",),
+    )
+    result = fit(B_ROUND, vocab)
+    assert result.standing == "met"
+    assert "✓ 资金形式含股权" in result.lines
+    assert "✗ 通常不担任领投（本轮寻求领投方，优先）" in result.lines
+    # an investor that only lends is wrong for an equity round
+    lender = investor(21, stages=("B",), instruments=("debt",))
+    assert fit(B_ROUND, lender).standing == "unmet"
+    assert "✗ 资金形式为贷款，不含股权" in fit(B_ROUND, lender).lines
+    # a lead-capable investor comes before one that is not, all else equal
+    leader = investor(
+        22, stages=("B", "C"), sectors=("ivd",), instruments=("equity",), lead_capable=True
+    )
+    assert [f.investor.key for f in shortlist(B_ROUND, [vocab, leader])] == [22, 20]
+
+
+def test_it_keeps_an_investor_with_several_open_points_as_to_be_checked() -> None:
+    vague = investor(30, stages=(), sectors=(), ticket_min=None, ticket_max=None)
+    ranked = shortlist(B_ROUND, [vague])
+    assert [f.standing for f in ranked] == ["unknown"]
+    assert "? 未标明关注领域（本轮领域：体外诊断）" in ranked[0].lines
+
+
+def test_it_puts_a_follow_on_investor_first() -> None:
+    own = Holding(
+        key=2, company_key=1, company_name="本企业", sectors=("ivd",), round="A", year=2024
+    )
+    plain, holder = investor(40), investor(41, holdings=(own,))
+    ranked = shortlist(B_ROUND, [plain, holder])
+    assert [f.investor.key for f in ranked] == [41, 40]
+    assert "✓ 已投资该企业（A，2024年）" in ranked[0].lines

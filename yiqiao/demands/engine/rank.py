@@ -12,6 +12,12 @@ record leaves it null). The order, strictly:
 3. the need's first resource type before the others;
 4. preferences met (最好/优先), then text relevance (shared words of the need and the record).
 
+Besides the text parser's operators, a structured need (the capital app's financing needs) states
+``contains_any`` / ``covers_any`` (one of several wanted values; a need may name two sectors) and
+the portfolio predicates on ``investor.portfolio`` (``follow_on``, ``no_conflict``, ``precedent``:
+see ``portfolio.py``), and may let through "待核实" results with more than one open point
+(``max_unknown``).
+
 Closures: SECTOR umbrellas (``ivd`` ⇒ ``device``, ``healthcare_general``) and ``national``
 covering every domestic region. Resources not on offer (leased or reserved space, a service not
 accepting orders, an inactive investor, a policy not in force) never appear.
@@ -28,6 +34,7 @@ from typing import Any
 
 from yiqiao.vocab.closures import region_covers, sector_covers
 
+from .portfolio import PORTFOLIO_OPS, portfolio_check
 from .quantities import normalise
 from .understand import ParsedNeed, Requirement
 
@@ -96,6 +103,14 @@ def check(requirement: Requirement, attributes: Mapping[str, Any]) -> Status:
             ok = region_covers(values, expected)
         else:
             ok = sector_covers(values, expected)
+    elif op == "contains_any":
+        ok = bool({str(v) for v in _as_list(actual)} & {str(v) for v in _as_list(expected)})
+    elif op == "covers_any":
+        values = [str(v) for v in _as_list(actual)]
+        covers = region_covers if requirement.name in REGION_ATTRIBUTES else sector_covers
+        ok = any(covers(values, str(w)) for w in _as_list(expected))
+    elif op in PORTFOLIO_OPS:
+        ok = portfolio_check(op, expected, actual)
     else:
         return "unknown"
     return "met" if ok else "unmet"
@@ -225,8 +240,10 @@ def rank(
     relevance: Relevance | None = None,
     include_unmet: bool = False,
     exclude_keys: Iterable[str] = (),
+    max_unknown: int | None = 1,
 ) -> list[Ranked]:
-    """The best ``top`` candidates for a parsed need (see the module docstring)."""
+    """The best ``top`` candidates for a parsed need (see the module docstring). ``max_unknown``:
+    the open points a "待核实" result of the need's first type may have (None: any number)."""
     type_rank = {tp: i for i, tp in enumerate(parsed.types)}
     per_type = {tp: requirements_for(parsed, tp) for tp in parsed.types}
     need_grams = grams(parsed.text)
@@ -248,7 +265,8 @@ def rank(
         unknown = sum(1 for v in hard if v.status == "unknown")
         # "待核实" results: only of the need's first type and with one open point; a record
         # that leaves more unknown cannot be vouched for at all
-        if unknown and (type_rank[c.type] > 0 or unknown > 1) and not include_unmet:
+        too_many = max_unknown is not None and unknown > max_unknown
+        if unknown and (type_rank[c.type] > 0 or too_many) and not include_unmet:
             continue
         prefs = sum(1 for v in verdicts if v.requirement.preference and v.status == "met")
         score = relevance.score(need_grams, i) if relevance is not None else 0.0

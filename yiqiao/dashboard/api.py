@@ -86,4 +86,4 @@ def chart(
     ctx = _context(request, as_of, region)
     title, compute = found
     data = compute(ctx)
-    return {"key": key, "title": title, **data}
+    return {"key": key, "title": str(title), **data}

@@ -12,9 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from yiqiao.demands.engine import workflow
-from yiqiao.demands.models import Category, Demand
+from yiqiao.demands.models import STATE_LABELS, Category, Demand
 from yiqiao.events.models import Event, EventSigning, Meeting, Registration
 from yiqiao.projects.models import Milestone, Project
 
@@ -33,10 +35,10 @@ def signings_by_month(ctx: KpiContext) -> dict[str, Any]:
     from the summary rows the project services keep."""
     count, amount = summary.signings_by_month(ctx)
     return {
-        "labels": [f"{m}月" for m in range(1, 13)],
+        "labels": [_("%(month)d月") % {"month": m} for m in range(1, 13)],
         "series": [
-            {"name": "签约数", "data": count},
-            {"name": "签约金额（万元）", "data": [float(a / WAN) for a in amount]},
+            {"name": _("签约数"), "data": count},
+            {"name": _("签约金额（万元）"), "data": [float(a / WAN) for a in amount]},
         ],
     }
 
@@ -63,11 +65,11 @@ def signed_vs_realised(ctx: KpiContext, limit: int = 15) -> dict[str, Any]:
         "ids": [p[0] for p in projects],
         "series": [
             {
-                "name": "签约金额（万元）",
+                "name": _("签约金额（万元）"),
                 "data": [float(to_yuan(p[2], p[3]) / WAN) for p in projects],
             },
             {
-                "name": "到位资金（万元，有凭证）",
+                "name": _("到位资金（万元，有凭证）"),
                 "data": [
                     float(to_yuan(arrived.get(p[0], Decimal(0)), p[3]) / WAN) for p in projects
                 ],
@@ -91,7 +93,7 @@ def signings_by_source_city(ctx: KpiContext, limit: int = 15) -> dict[str, Any]:
     )
     return {
         "labels": [r["event__city"] for r in rows],
-        "series": [{"name": "签约数", "data": [r["n"] for r in rows]}],
+        "series": [{"name": _("签约数"), "data": [r["n"] for r in rows]}],
     }
 
 
@@ -109,7 +111,7 @@ def needs_by_category(ctx: KpiContext) -> dict[str, Any]:
         "labels": [str(label) for _c, label in Category.choices],
         "series": [
             {
-                "name": workflow.STATE_LABELS[state],
+                "name": str(STATE_LABELS[state]),
                 "data": [table.get((c, state), 0) for c in categories],
             }
             for state in workflow.STATES
@@ -129,7 +131,7 @@ def projects_by_chain_node(ctx: KpiContext, limit: int = 15) -> dict[str, Any]:
     )
     return {
         "labels": [r["chain_nodes__name"] for r in rows],
-        "series": [{"name": "签约项目数", "data": [r["n"] for r in rows]}],
+        "series": [{"name": _("签约项目数"), "data": [r["n"] for r in rows]}],
     }
 
 
@@ -145,17 +147,21 @@ def event_funnel(ctx: KpiContext) -> dict[str, Any]:
     needs = Demand.objects.filter(source_event_id__in=ids).count()
     signings = EventSigning.objects.filter(event__in=ids, signing__repeat_of__isnull=True).count()
     return {
-        "labels": ["报名", "签到", "洽谈举行", "提出需求", "签约"],
-        "series": [{"name": "活动漏斗", "data": [registered, attended, meetings, needs, signings]}],
+        "labels": [
+            pgettext("活动漏斗", word) for word in ("报名", "签到", "洽谈举行", "提出需求", "签约")
+        ],
+        "series": [
+            {"name": _("活动漏斗"), "data": [registered, attended, meetings, needs, signings]}
+        ],
         "events": events.count(),
     }
 
 
 CHARTS = {
-    "signings-by-month": ("按月签约", signings_by_month),
-    "signed-vs-realised": ("签约与到位资金（按项目）", signed_vs_realised),
-    "source-cities": ("签约来源城市", signings_by_source_city),
-    "needs-by-category": ("需求类别与状态", needs_by_category),
-    "chain-nodes": ("产业链节点签约项目", projects_by_chain_node),
-    "event-funnel": ("活动成效漏斗", event_funnel),
+    "signings-by-month": (gettext_lazy("按月签约"), signings_by_month),
+    "signed-vs-realised": (gettext_lazy("签约与到位资金（按项目）"), signed_vs_realised),
+    "source-cities": (gettext_lazy("签约来源城市"), signings_by_source_city),
+    "needs-by-category": (gettext_lazy("需求类别与状态"), needs_by_category),
+    "chain-nodes": (gettext_lazy("产业链节点签约项目"), projects_by_chain_node),
+    "event-funnel": (gettext_lazy("活动成效漏斗"), event_funnel),
 }

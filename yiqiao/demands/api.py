@@ -19,6 +19,7 @@ from yiqiao.registry.queries import access_organisation
 from . import queries, services, suggestions
 from .engine import workflow
 from .models import (
+    STATE_LABELS,
     Category,
     Channel,
     Conversion,
@@ -530,7 +531,7 @@ def list_states(request: HttpRequest) -> Any:
     return [
         {
             "state": s,
-            "label": workflow.STATE_LABELS[s],
+            "label": str(STATE_LABELS[s]),
             "events": list(workflow.allowed_events(s)),
         }
         for s in workflow.STATES

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yiqiao.core.models import Model, TimeStampedModel
 
@@ -70,6 +71,21 @@ STATE_LABELS = {
     workflow.CONVERTED: _("已转化"),
     workflow.CLOSED: _("已关闭"),
     workflow.FOLLOWED_UP: _("已回访"),
+}
+
+
+#: What each step of a need's history did, as its history list names it (``submit`` and
+#: ``reassign`` are recorded steps outside the workflow's events).
+EVENT_LABELS = {
+    "submit": pgettext_lazy("需求操作", "提交"),
+    workflow.ACCEPT: pgettext_lazy("需求操作", "受理"),
+    workflow.ASSIGN: pgettext_lazy("需求操作", "分派"),
+    "reassign": pgettext_lazy("需求操作", "改派"),
+    workflow.RESPOND: pgettext_lazy("需求操作", "响应"),
+    workflow.RESOLVE: pgettext_lazy("需求操作", "办结"),
+    workflow.CONVERT: pgettext_lazy("需求操作", "登记转化"),
+    workflow.CLOSE: pgettext_lazy("需求操作", "关闭"),
+    workflow.FOLLOW_UP: pgettext_lazy("需求操作", "回访"),
 }
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from yiqiao.core.scope import Scope, user_scope
 
 from .engine import workflow
-from .models import STATE_LABELS, Category, Demand
+from .models import EVENT_LABELS, STATE_LABELS, Category, Demand
 
 TIME_STATUSES = {
     "overdue": "已超期",
@@ -247,10 +247,9 @@ def demand_detail(demand: Demand) -> dict[str, Any]:
 
 
 def _labelled(transitions: list[Any]) -> list[Any]:
-    """Chinese labels for the history list."""
-    extra = {"submit": "提交", "reassign": "改派"}
+    """Labels for the history list, in the language of the page (translated when shown)."""
     for t in transitions:
-        t.event_label = workflow.EVENT_LABELS.get(t.event) or extra.get(t.event, t.event)
+        t.event_label = EVENT_LABELS.get(t.event, t.event)
         t.from_label = STATE_LABELS.get(t.from_state, "—")
         t.to_label = STATE_LABELS.get(t.to_state, t.to_state)
     return transitions

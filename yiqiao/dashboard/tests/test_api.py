@@ -50,3 +50,30 @@ def test_it_refuses_outside_users_a_bad_date_and_an_unknown_chart(
     assert client.get("/api/cockpit/kpis?as_of=yesterday").status_code == 422
     assert client.get("/api/cockpit/charts/nothing").status_code == 404
     assert client.get("/api/cockpit/kpis?region=tp.yz.bs").status_code == 404
+
+
+def test_it_names_every_chart_its_series_and_its_labels_in_english(
+    client_for: Any, leader: Any, history: dict[str, Any]
+) -> None:
+    # Issue #10: chart series were named from Chinese engine labels (the need states "已提交…",
+    # "签约数", the funnel's steps), so the English cockpit drew Chinese legends.
+    import re
+
+    from yiqiao.dashboard.charts import CHARTS
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    client = client_for(leader)
+    client.cookies["django_language"] = "en"
+    # Labels that are records' own names (projects, cities, chain nodes) stay as entered.
+    coded_labels = {"signings-by-month", "needs-by-category", "event-funnel"}
+    for key in CHARTS:
+        body = client.get(f"/api/cockpit/charts/{key}").json()
+        words = [body["title"], *(s["name"] for s in body["series"])]
+        if key in coded_labels:
+            words += body["labels"]
+        assert not [w for w in words if cjk.search(w)], key
+    states = client.get("/api/cockpit/charts/needs-by-category").json()["series"]
+    assert [s["name"] for s in states][:2] == ["Submitted", "Accepted"]
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get("/api/cockpit/charts/event-funnel").json()
+    assert chinese["labels"] == ["报名", "签到", "洽谈举行", "提出需求", "签约"]

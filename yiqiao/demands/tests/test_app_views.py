@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -403,3 +404,28 @@ def test_it_keeps_routing_rules_to_the_region_of_the_admin_who_sets_them(
         listed = client_for(user).get(url).content.decode()
         assert "转化医学产业园管委会" not in listed
         assert client_for(user).get("/api/demands/routing-rules").json() == []
+
+
+def test_it_names_a_needs_history_in_the_pages_language(
+    submit: Any, bob: Any, client_for: Any
+) -> None:
+    # Issue #10: the history list was built from Chinese engine labels ("受理：已提交→已受理"),
+    # so an English page still read them in Chinese.
+    demand = submit()
+    client = client_for(bob)
+    client.post(
+        f"/api/demands/demands/{demand.pk}/accept",
+        {"row_version": 1},
+        content_type="application/json",
+    )
+    url = reverse("demands:demand-detail", args=[demand.pk])
+    zh = client.get(url).content.decode()
+    zh_history = zh.split('id="transitions"', 1)[1].split("</ol>", 1)[0]
+    assert "受理" in zh_history and "已提交 → 已受理" in zh_history
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    history = page.split('id="transitions"', 1)[1].split("</ol>", 1)[0]
+    assert "Accepted" in history and "Submitted" in history
+    assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"（[^）]*）", "", history)), history
+    states = client.get("/api/demands/states").json()
+    assert [s["label"] for s in states][:2] == ["Submitted", "Accepted"]

@@ -12,6 +12,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from yiqiao.accounts.http import SignedInRequest
 from yiqiao.core.access import VIEW
 from yiqiao.core.apischema import choices_schema, page_field
 from yiqiao.registry.queries import access_organisation
@@ -297,7 +298,7 @@ def get_funnel(request: HttpRequest) -> Any:
 
 
 @router.post("/demands", response={201: SubmitOut, 200: SubmitOut}, summary="提出需求")
-def create_demand(request: HttpRequest, payload: DemandIn) -> Any:
+def create_demand(request: SignedInRequest, payload: DemandIn) -> Any:
     from yiqiao.core.scope import user_scope
 
     if payload.category not in Category.values:
@@ -388,7 +389,7 @@ def _user(user_id: int) -> Any:
 
 
 @router.post("/demands/{demand_id}/accept", response=DemandDetailOut, summary="受理")
-def accept_demand(request: HttpRequest, demand_id: int, payload: VersionIn) -> Any:
+def accept_demand(request: SignedInRequest, demand_id: int, payload: VersionIn) -> Any:
     return _handle(
         request,
         demand_id,
@@ -399,7 +400,7 @@ def accept_demand(request: HttpRequest, demand_id: int, payload: VersionIn) -> A
 
 
 @router.post("/demands/{demand_id}/assign", response=DemandDetailOut, summary="分派承办人")
-def assign_demand(request: HttpRequest, demand_id: int, payload: AssignIn) -> Any:
+def assign_demand(request: SignedInRequest, demand_id: int, payload: AssignIn) -> Any:
     return _handle(
         request,
         demand_id,
@@ -413,7 +414,7 @@ def assign_demand(request: HttpRequest, demand_id: int, payload: AssignIn) -> An
 
 
 @router.post("/demands/{demand_id}/reassign", response=DemandDetailOut, summary="改派责任单元")
-def reassign_demand(request: HttpRequest, demand_id: int, payload: ReassignIn) -> Any:
+def reassign_demand(request: SignedInRequest, demand_id: int, payload: ReassignIn) -> Any:
     units = {u.pk: u for u in queries.unit_choices(request.user)}
     unit = units.get(payload.unit_id)
     if unit is None:
@@ -433,7 +434,7 @@ def reassign_demand(request: HttpRequest, demand_id: int, payload: ReassignIn) -
 
 
 @router.post("/demands/{demand_id}/respond", response=DemandDetailOut, summary="响应")
-def respond_demand(request: HttpRequest, demand_id: int, payload: RespondIn) -> Any:
+def respond_demand(request: SignedInRequest, demand_id: int, payload: RespondIn) -> Any:
     return _handle(
         request,
         demand_id,
@@ -448,7 +449,7 @@ def respond_demand(request: HttpRequest, demand_id: int, payload: RespondIn) -> 
     response=DemandDetailOut,
     summary="采纳推荐（生成资源推荐响应）",
 )
-def accept_suggestion(request: HttpRequest, demand_id: int, payload: AcceptMatchIn) -> Any:
+def accept_suggestion(request: SignedInRequest, demand_id: int, payload: AcceptMatchIn) -> Any:
     def run(d: Demand) -> None:
         suggestion = suggestions.find_suggestion(d, payload.key)
         if suggestion is None:
@@ -467,7 +468,7 @@ def accept_suggestion(request: HttpRequest, demand_id: int, payload: AcceptMatch
 
 
 @router.post("/demands/{demand_id}/resolve", response=DemandDetailOut, summary="办结")
-def resolve_demand(request: HttpRequest, demand_id: int, payload: NoteIn) -> Any:
+def resolve_demand(request: SignedInRequest, demand_id: int, payload: NoteIn) -> Any:
     return _handle(
         request,
         demand_id,
@@ -478,7 +479,7 @@ def resolve_demand(request: HttpRequest, demand_id: int, payload: NoteIn) -> Any
 
 
 @router.post("/demands/{demand_id}/convert", response=DemandDetailOut, summary="登记转化")
-def convert_demand(request: HttpRequest, demand_id: int, payload: DemandConvertIn) -> Any:
+def convert_demand(request: SignedInRequest, demand_id: int, payload: DemandConvertIn) -> Any:
     def run(d: Demand) -> None:
         response = None
         if payload.response_id is not None:
@@ -500,7 +501,7 @@ def convert_demand(request: HttpRequest, demand_id: int, payload: DemandConvertI
 
 
 @router.post("/demands/{demand_id}/close", response=DemandDetailOut, summary="关闭")
-def close_demand(request: HttpRequest, demand_id: int, payload: NoteIn) -> Any:
+def close_demand(request: SignedInRequest, demand_id: int, payload: NoteIn) -> Any:
     return _handle(
         request,
         demand_id,
@@ -511,7 +512,7 @@ def close_demand(request: HttpRequest, demand_id: int, payload: NoteIn) -> Any:
 
 
 @router.post("/demands/{demand_id}/follow-up", response=DemandDetailOut, summary="回访")
-def follow_up_demand(request: HttpRequest, demand_id: int, payload: FollowUpIn) -> Any:
+def follow_up_demand(request: SignedInRequest, demand_id: int, payload: FollowUpIn) -> Any:
     return _handle(
         request,
         demand_id,
@@ -551,7 +552,7 @@ class AttachmentOut(Schema):
     summary="上传附件（PDF、图片、Office文档，单个≤10MB）",
 )
 def upload_attachments(
-    request: HttpRequest, demand_id: int, files: File[list[UploadedFile]]
+    request: SignedInRequest, demand_id: int, files: File[list[UploadedFile]]
 ) -> Any:
     demand = queries.access_demand(request.user, demand_id)
     try:
@@ -590,7 +591,7 @@ def list_routing_rules(request: HttpRequest) -> Any:
 
 
 @router.post("/routing-rules", response={201: RoutingRuleOut}, summary="设置分派规则（管理员）")
-def save_routing_rule(request: HttpRequest, payload: RoutingRuleIn) -> Any:
+def save_routing_rule(request: SignedInRequest, payload: RoutingRuleIn) -> Any:
     from .services.routing import routing_rule_save
 
     try:
@@ -609,7 +610,7 @@ def save_routing_rule(request: HttpRequest, payload: RoutingRuleIn) -> Any:
 
 
 @router.get("/sla-policies", response=list[SlaOut], summary="办理时限（工作日）")
-def list_sla_policies(request: HttpRequest) -> Any:
+def list_sla_policies(request: SignedInRequest) -> Any:
     from .services.routing import sla_rows_for
 
     return [
@@ -619,7 +620,7 @@ def list_sla_policies(request: HttpRequest) -> Any:
 
 
 @router.post("/sla-policies", response=SlaOut, summary="设置办理时限（管理员）")
-def save_sla_policy(request: HttpRequest, payload: SlaOut) -> Any:
+def save_sla_policy(request: SignedInRequest, payload: SlaOut) -> Any:
     from .services.routing import sla_policy_save
 
     try:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yiqiao.accounts.http import SignedInRequest
 from yiqiao.core.access import VIEW
 from yiqiao.core.scope import user_scope
 from yiqiao.core.tabular import write_xlsx
@@ -216,7 +217,7 @@ def _act(request: HttpRequest, pk: int, action: Any, ok: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def accept_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
+def accept_suggestion(request: SignedInRequest, pk: int) -> HttpResponse:
     """One click: the suggested resource becomes a referral response on the demand."""
     demand = queries.access_demand(request.user, pk, for_edit=True)
     key = request.POST.get("key", "")
@@ -260,7 +261,7 @@ def accept_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: SignedInRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -273,7 +274,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
+def assign(request: SignedInRequest, pk: int) -> HttpResponse:
     from yiqiao.accounts.models import User
 
     def run(d: Any) -> None:
@@ -290,7 +291,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def reassign(request: SignedInRequest, pk: int) -> HttpResponse:
     def run(d: Any) -> None:
         raw = request.POST.get("unit", "")
         units = {u.pk: u for u in queries.unit_choices(request.user)}
@@ -310,7 +311,7 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def respond(request: HttpRequest, pk: int) -> HttpResponse:
+def respond(request: SignedInRequest, pk: int) -> HttpResponse:
     form = RespondForm(request.POST)
 
     def run(d: Any) -> None:
@@ -328,7 +329,7 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def resolve(request: SignedInRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -344,7 +345,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def convert(request: HttpRequest, pk: int) -> HttpResponse:
+def convert(request: SignedInRequest, pk: int) -> HttpResponse:
     form = ConvertForm(request.POST)
 
     def run(d: Any) -> None:
@@ -373,7 +374,7 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: SignedInRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -389,7 +390,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up(request: SignedInRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST)
 
     def run(d: Any) -> None:
@@ -421,7 +422,7 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
 
 
 @login_required
-def routing(request: HttpRequest) -> HttpResponse:
+def routing(request: SignedInRequest) -> HttpResponse:
     """Routing rules and time limits; admins change them here or in the Django admin."""
     user: Any = request.user
     is_admin = user.is_superuser or user.role == "admin"
@@ -466,7 +467,7 @@ def _sla_rows(user: Any) -> list[tuple[str, int, int]]:
     return [(str(labels[c]), accept, respond) for c, accept, respond in sla_rows_for(user)]
 
 
-def services_routing_save(request: HttpRequest, units: list[Any]) -> None:
+def services_routing_save(request: SignedInRequest, units: list[Any]) -> None:
     from .services.routing import routing_rule_save, sla_policy_save
 
     form = request.POST.get("form")

@@ -16,6 +16,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from yiqiao.accounts.http import SignedInRequest
+
 from . import queries, services
 from .models import Event
 from .services import meetings
@@ -194,7 +196,7 @@ def list_events(request: HttpRequest, q: str = "", kind: str = "") -> Any:
 
 
 @router.post("/events", response={201: EventOut}, summary="新建活动")
-def create_event(request: HttpRequest, payload: EventIn) -> Any:
+def create_event(request: SignedInRequest, payload: EventIn) -> Any:
     try:
         event = services.event_create(by=request.user, **payload.dict())
     except PermissionDenied as exc:
@@ -220,7 +222,7 @@ def list_registrations(request: HttpRequest, event_id: int, q: str = "") -> Any:
     response={200: RegistrationResultOut, 201: RegistrationResultOut},
     summary="代为报名（重复报名返回原报名）",
 )
-def create_registration(request: HttpRequest, event_id: int, payload: RegistrationIn) -> Any:
+def create_registration(request: SignedInRequest, event_id: int, payload: RegistrationIn) -> Any:
     event = _editable(request, event_id)
     try:
         result = services.registration_submit(event=event, by=request.user, **payload.dict())
@@ -231,7 +233,7 @@ def create_registration(request: HttpRequest, event_id: int, payload: Registrati
 
 
 @router.post("/registrations/{registration_id}/checkin", response=RegistrationOut, summary="签到")
-def check_in(request: HttpRequest, registration_id: int) -> Any:
+def check_in(request: SignedInRequest, registration_id: int) -> Any:
     registration = queries.access_registration(request.user, registration_id)
     _editable(request, registration.event_id)
     try:
@@ -246,7 +248,7 @@ def list_requests(request: HttpRequest, event_id: int) -> Any:
 
 
 @router.post("/events/{event_id}/requests", response={201: RequestOut}, summary="登记对接请求")
-def create_request(request: HttpRequest, event_id: int, payload: RequestIn) -> Any:
+def create_request(request: SignedInRequest, event_id: int, payload: RequestIn) -> Any:
     event = _editable(request, event_id)
     try:
         req = meetings.request_create(event=event, by=request.user, **payload.dict())
@@ -265,7 +267,7 @@ def list_schedules(request: HttpRequest, event_id: int) -> Any:
     response={201: ScheduleOut},
     summary="运行排程（即时方案立即返回，后台优化）",
 )
-def run_schedule(request: HttpRequest, event_id: int, payload: ScheduleRunIn) -> Any:
+def run_schedule(request: SignedInRequest, event_id: int, payload: ScheduleRunIn) -> Any:
     event = _editable(request, event_id)
     try:
         schedule = meetings.schedule_run(
@@ -277,7 +279,7 @@ def run_schedule(request: HttpRequest, event_id: int, payload: ScheduleRunIn) ->
 
 
 @router.post("/schedules/{schedule_id}/publish", response=ScheduleOut, summary="发布日程")
-def publish_schedule(request: HttpRequest, schedule_id: int) -> Any:
+def publish_schedule(request: SignedInRequest, schedule_id: int) -> Any:
     schedule = queries.access_schedule(request.user, schedule_id)
     _editable(request, schedule.event_id)
     try:
@@ -292,7 +294,7 @@ def list_meetings(request: HttpRequest, schedule_id: int) -> Any:
 
 
 @router.post("/meetings/{meeting_id}/outcome", response=MeetingOut, summary="登记会谈结果")
-def record_outcome(request: HttpRequest, meeting_id: int, payload: OutcomeIn) -> Any:
+def record_outcome(request: SignedInRequest, meeting_id: int, payload: OutcomeIn) -> Any:
     meeting = queries.access_meeting(request.user, meeting_id)
     _editable(request, meeting.schedule.event_id)
     data = payload.dict()
@@ -318,7 +320,7 @@ def list_signings(request: HttpRequest, event_id: int) -> Any:
 
 
 @router.post("/events/{event_id}/signings", response={201: EventSigningOut}, summary="登记签约")
-def create_signing(request: HttpRequest, event_id: int, payload: EventSigningIn) -> Any:
+def create_signing(request: SignedInRequest, event_id: int, payload: EventSigningIn) -> Any:
     from yiqiao.projects.queries import access_project
     from yiqiao.registry.queries import access_organisation
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yiqiao.accounts.http import SignedInRequest
 from yiqiao.core.tabular import ImportFileError, read_table, write_xlsx
 from yiqiao.core.templatetags.yiqiao import CURRENCY_NAMES
 from yiqiao.registry.models import Organisation
@@ -62,7 +63,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def event_create(request: HttpRequest) -> HttpResponse:
+def event_create(request: SignedInRequest) -> HttpResponse:
     services.check_can_edit(request.user)
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +119,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_import(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_import(request: SignedInRequest, pk: int) -> HttpResponse:
     event = queries.access_event(request.user, pk, for_edit=True)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -203,7 +204,7 @@ def checkin_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkin(request: HttpRequest, registration_id: int) -> HttpResponse:
+def checkin(request: SignedInRequest, registration_id: int) -> HttpResponse:
     registration = queries.access_registration(request.user, registration_id)
     queries.access_event(request.user, registration.event_id, for_edit=True)
     try:
@@ -218,7 +219,7 @@ def checkin(request: HttpRequest, registration_id: int) -> HttpResponse:
 
 
 @login_required
-def checkin_token(request: HttpRequest, token: str) -> HttpResponse:
+def checkin_token(request: SignedInRequest, token: str) -> HttpResponse:
     registration = queries.access_registration_by_token(request.user, token)
     if request.method == "POST":
         return checkin(request, registration.pk)
@@ -263,7 +264,7 @@ def _meetings_redirect(pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_add(request: SignedInRequest, pk: int) -> HttpResponse:
     event = queries.access_event(request.user, pk, for_edit=True)
     form = ParticipantForm(request.POST)
     if form.is_valid():
@@ -291,7 +292,7 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def participant_cancel(request: HttpRequest, participant_id: int) -> HttpResponse:
+def participant_cancel(request: SignedInRequest, participant_id: int) -> HttpResponse:
     participant = queries.access_participant(request.user, participant_id)
     queries.access_event(request.user, participant.event_id, for_edit=True)
     try:
@@ -305,7 +306,7 @@ def participant_cancel(request: HttpRequest, participant_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def request_create(request: HttpRequest, pk: int) -> HttpResponse:
+def request_create(request: SignedInRequest, pk: int) -> HttpResponse:
     event = queries.access_event(request.user, pk, for_edit=True)
     form = RequestForm(request.POST)
     if form.is_valid():
@@ -329,7 +330,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rule_set(request: HttpRequest, request_id: int) -> HttpResponse:
+def rule_set(request: SignedInRequest, request_id: int) -> HttpResponse:
     req = queries.access_request(request.user, request_id)
     queries.access_event(request.user, req.event_id, for_edit=True)
     form = RuleForm(request.POST)
@@ -351,7 +352,7 @@ def rule_set(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def schedule_run(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule_run(request: SignedInRequest, pk: int) -> HttpResponse:
     event = queries.access_event(request.user, pk, for_edit=True)
     form = RunForm(request.POST)
     limit = form.cleaned_data["time_limit_s"] if form.is_valid() else 30.0
@@ -370,7 +371,7 @@ def schedule_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def schedule_publish(request: HttpRequest, schedule_id: int) -> HttpResponse:
+def schedule_publish(request: SignedInRequest, schedule_id: int) -> HttpResponse:
     schedule = queries.access_schedule(request.user, schedule_id)
     queries.access_event(request.user, schedule.event_id, for_edit=True)
     try:
@@ -383,7 +384,7 @@ def schedule_publish(request: HttpRequest, schedule_id: int) -> HttpResponse:
 
 
 @login_required
-def meeting_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_outcome(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     meeting = queries.access_meeting(request.user, meeting_id)
     event = meeting.schedule.event
     initial = {
@@ -447,7 +448,7 @@ def agenda(request: HttpRequest, participant_id: int) -> HttpResponse:
 
 
 @login_required
-def signings(request: HttpRequest, pk: int) -> HttpResponse:
+def signings(request: SignedInRequest, pk: int) -> HttpResponse:
     event = queries.access_event(request.user, pk)
     form = SigningForm(
         request.POST or None, user=request.user, initial={"signed_on": event.starts_on}
@@ -547,7 +548,7 @@ def _registered_organisation(event: Event, raw: str) -> Organisation:
 
 @login_required
 @require_POST
-def programme_add(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+def programme_add(request: SignedInRequest, pk: int, what: str) -> HttpResponse:
     """Add an agenda session, an exhibited product, a roadshow project or investor feedback."""
     from decimal import Decimal, InvalidOperation
 
@@ -621,7 +622,7 @@ def forms_datetime(raw: str) -> Any:
 
 @login_required
 @require_POST
-def registration_cancel(request: HttpRequest, registration_id: int) -> HttpResponse:
+def registration_cancel(request: SignedInRequest, registration_id: int) -> HttpResponse:
     registration = queries.access_registration(request.user, registration_id)
     queries.access_event(request.user, registration.event_id, for_edit=True)
     try:

@@ -352,7 +352,7 @@ class _History:
     def event_prepare(self, event: Event) -> None:
         """Two days before: a few cancel, the rest meet departments and each other."""
         rng = self.rng
-        by = event.created_by
+        by = event.created_by or self.officer
         active = list(
             event.registrations.filter(status=Registration.Status.REGISTERED).order_by("id")
         )
@@ -400,7 +400,7 @@ class _History:
 
     def event_day(self, event: Event) -> None:
         rng = self.rng
-        by = event.created_by
+        by = event.created_by or self.officer
         for registration in event.registrations.filter(
             status=Registration.Status.REGISTERED
         ).order_by("id"):
@@ -431,7 +431,7 @@ class _History:
                 continue
             record = event_services.event_signing_record(
                 event=event,
-                by=event.created_by,
+                by=event.created_by or self.officer,
                 agreement_type="investment",
                 amount=amount,
                 currency="CNY",
@@ -461,7 +461,7 @@ class _History:
         if self.repeats_made == 0:
             record = event_services.event_signing_record(
                 event=event,
-                by=event.created_by,
+                by=event.created_by or self.officer,
                 agreement_type="investment",
                 amount=amount,
                 currency="CNY",
@@ -473,7 +473,7 @@ class _History:
             investor = project.investors.order_by("id").first()
             record = event_services.event_signing_record(
                 event=event,
-                by=event.created_by,
+                by=event.created_by or self.officer,
                 agreement_type="investment",
                 amount=amount,
                 currency="CNY",
@@ -488,7 +488,7 @@ class _History:
 
     def roadshow(self, event: Event) -> None:
         rng = self.rng
-        by = event.created_by
+        by = event.created_by or self.officer
         presenters = rng.sample(self.local_enterprises, min(len(self.local_enterprises), 4))
         for org in presenters:
             slot = event_services.roadshow_add(
@@ -511,7 +511,7 @@ class _History:
     def event_after(self, event: Event) -> None:
         """The day after: what came of each meeting (held or not, needs, investment interest)."""
         rng = self.rng
-        by = event.created_by
+        by = event.created_by or self.officer
         meetings = (
             Meeting.objects.filter(schedule__event=event, schedule__is_published=True)
             .select_related(

@@ -12,6 +12,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from yiqiao.accounts.http import SignedInRequest
 from yiqiao.core.apischema import MAX_PAGE
 
 from . import queries, services
@@ -149,7 +150,7 @@ def _ingest_out(result: services.IngestResult) -> dict[str, Any]:
 
 
 @router.post("/articles/paste", response={201: IngestOut, 200: IngestOut}, summary="粘贴资讯")
-def paste_article(request: HttpRequest, payload: PasteIn) -> Any:
+def paste_article(request: SignedInRequest, payload: PasteIn) -> Any:
     _editor(request)
     result = _guard(
         lambda: services.article_ingest(
@@ -165,7 +166,7 @@ def paste_article(request: HttpRequest, payload: PasteIn) -> Any:
 
 @router.post("/articles/upload", response={201: IngestOut, 200: IngestOut}, summary="上传资讯文件")
 def upload_article(
-    request: HttpRequest,
+    request: SignedInRequest,
     file: UploadedFile = File(...),  # noqa: B008
     source_name: str = Form(""),  # noqa: B008
     source_url: str = Form(""),  # noqa: B008
@@ -206,7 +207,7 @@ def get_article(request: HttpRequest, article_id: int) -> Any:
 
 
 @router.post("/facts/{fact_id}/review", response=FactOut, summary="审核事实（确认/更正/驳回）")
-def review_fact(request: HttpRequest, fact_id: int, payload: ReviewIn) -> ExtractedFact:
+def review_fact(request: SignedInRequest, fact_id: int, payload: ReviewIn) -> ExtractedFact:
     fact = _guard(lambda: queries.access_fact(request.user, fact_id, for_edit=True))
     data = {k: v for k, v in payload.dict().items() if k in {"name", "parties", "amount_yuan"}}
     return _guard(
@@ -221,7 +222,7 @@ def review_fact(request: HttpRequest, fact_id: int, payload: ReviewIn) -> Extrac
 
 
 @router.post("/facts/{fact_id}/register", response={201: FactOut}, summary="将未知机构新增至名录")
-def register_fact(request: HttpRequest, fact_id: int) -> Any:
+def register_fact(request: SignedInRequest, fact_id: int) -> Any:
     fact = _guard(lambda: queries.access_fact(request.user, fact_id, for_edit=True))
     _guard(lambda: review.fact_add_to_register(fact=fact, by=request.user))
     return Status(201, ExtractedFact.objects.get(pk=fact.pk))
@@ -234,13 +235,13 @@ def list_leads(request: HttpRequest, status: str = "open") -> Any:
 
 
 @router.post("/leads/{lead_id}/accept", response=LeadAcceptOut, summary="转为招商线索")
-def accept_lead(request: HttpRequest, lead_id: int) -> Any:
+def accept_lead(request: SignedInRequest, lead_id: int) -> Any:
     lead = _guard(lambda: queries.access_lead(request.user, lead_id, for_edit=True))
     project = _guard(lambda: leads.lead_accept(lead=lead, by=request.user))
     return {"lead": LeadSuggestion.objects.get(pk=lead.pk), "project_id": project.pk}
 
 
 @router.post("/leads/{lead_id}/dismiss", response=LeadOut, summary="忽略线索建议")
-def dismiss_lead(request: HttpRequest, lead_id: int) -> Any:
+def dismiss_lead(request: SignedInRequest, lead_id: int) -> Any:
     lead = _guard(lambda: queries.access_lead(request.user, lead_id, for_edit=True))
     return _guard(lambda: leads.lead_dismiss(lead=lead, by=request.user))

@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yiqiao.accounts.http import SignedInRequest
+
 from . import queries, services
 from .forms import PasteForm, ReviewForm, UploadForm
 from .highlight import Span, highlight
@@ -55,7 +57,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _ingest(request: HttpRequest, content: bytes | str, **fields: str) -> HttpResponse | None:
+def _ingest(request: SignedInRequest, content: bytes | str, **fields: str) -> HttpResponse | None:
     try:
         result = services.article_ingest(content=content, by=request.user, **fields)
     except services.IngestRefused as exc:
@@ -68,7 +70,7 @@ def _ingest(request: HttpRequest, content: bytes | str, **fields: str) -> HttpRe
 
 
 @login_required
-def article_new(request: HttpRequest) -> HttpResponse:
+def article_new(request: SignedInRequest) -> HttpResponse:
     _require_editor(request.user)
     upload = UploadForm(prefix="up")
     paste = PasteForm(prefix="paste")
@@ -164,7 +166,7 @@ def _back_to(fact: ExtractedFact) -> HttpResponse:
 
 @login_required
 @require_POST
-def fact_review(request: HttpRequest, pk: int) -> HttpResponse:
+def fact_review(request: SignedInRequest, pk: int) -> HttpResponse:
     fact = queries.access_fact(request.user, pk, for_edit=True)
     form = ReviewForm(request.POST)
     if not form.is_valid():
@@ -188,7 +190,7 @@ def fact_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def fact_register(request: HttpRequest, pk: int) -> HttpResponse:
+def fact_register(request: SignedInRequest, pk: int) -> HttpResponse:
     fact = queries.access_fact(request.user, pk, for_edit=True)
     try:
         org = review.fact_add_to_register(fact=fact, by=request.user)
@@ -231,7 +233,7 @@ def _lead_back(request: HttpRequest, lead: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def lead_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_accept(request: SignedInRequest, pk: int) -> HttpResponse:
     lead = queries.access_lead(request.user, pk, for_edit=True)
     try:
         project = leads.lead_accept(lead=lead, by=request.user)
@@ -244,7 +246,7 @@ def lead_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def lead_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_dismiss(request: SignedInRequest, pk: int) -> HttpResponse:
     lead = queries.access_lead(request.user, pk, for_edit=True)
     try:
         leads.lead_dismiss(lead=lead, by=request.user)

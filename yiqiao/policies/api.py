@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from yiqiao.accounts.http import SignedInRequest
 from yiqiao.core.apischema import page_field
 from yiqiao.core.scope import user_scope
 from yiqiao.registry.queries import access_organisation
@@ -259,7 +260,9 @@ def get_policy(request: HttpRequest, policy_id: int) -> dict[str, Any]:
 @router.post(
     "/policies/{policy_id}/transition", response=PolicyOut, summary="政策状态变更（发布前运行测试）"
 )
-def transition_policy(request: HttpRequest, policy_id: int, payload: PolicyTransitionIn) -> Policy:
+def transition_policy(
+    request: SignedInRequest, policy_id: int, payload: PolicyTransitionIn
+) -> Policy:
     try:
         policy = queries.access_policy(request.user, policy_id, for_edit=True)
     except PermissionDenied as exc:
@@ -330,7 +333,7 @@ def explain_organisation(
 
 
 @router.post("/runs", response={201: RunOut}, summary="发起免申即享筛查（后台运行）")
-def start_run(request: HttpRequest, payload: RunIn) -> Any:
+def start_run(request: SignedInRequest, payload: RunIn) -> Any:
     if not queries.can_start_run(request.user):
         raise HttpError(403, "当前账号无权发起筛查")
     draft = None

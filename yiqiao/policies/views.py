@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yiqiao.accounts.http import SignedInRequest
 from yiqiao.accounts.models import User
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.scope import user_scope
@@ -182,7 +183,7 @@ def _event_row(event: AuditEvent) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def policy_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_transition(request: SignedInRequest, pk: int) -> HttpResponse:
     policy = queries.access_policy(request.user, pk, for_edit=True)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -228,7 +229,7 @@ def calculator_export(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def fact_add(request: HttpRequest, org_pk: int) -> HttpResponse:
+def fact_add(request: SignedInRequest, org_pk: int) -> HttpResponse:
     organisation = access_organisation(request.user, org_pk, for_edit=True)
     form = FactForm(request.POST)
     if form.is_valid():
@@ -260,7 +261,7 @@ def fact_add(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: SignedInRequest) -> HttpResponse:
     _require_staff(request.user)
     drafts = queries.draft_choices(request.user)
     form = RunForm(request.POST or None, drafts=drafts)
@@ -450,7 +451,7 @@ def _require_author(user: Any) -> None:
 
 
 @login_required
-def policy_new(request: HttpRequest) -> HttpResponse:
+def policy_new(request: SignedInRequest) -> HttpResponse:
     """Write a new policy: the document's particulars, conditions, benefit, tests; saved as a
     draft of the officer's region."""
     _require_author(request.user)
@@ -467,7 +468,7 @@ def policy_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """Change a draft (or a policy in review, which goes back to draft) in the editor."""
     policy = queries.access_policy(request.user, pk, for_edit=True)
     places: list[Any]
@@ -489,7 +490,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_draft(
-    request: HttpRequest, form: PolicyDraftForm, policy: Policy | None
+    request: SignedInRequest, form: PolicyDraftForm, policy: Policy | None
 ) -> tuple[Policy | None, list[Any]]:
     if not form.is_valid():
         return None, _form_places(form)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from yiqiao.accounts.http import SignedInRequest
 from yiqiao.core.access import resolve_reference, resolve_references
 from yiqiao.core.apischema import choices_schema, page_field, patch_data
 from yiqiao.core.scope import user_scope
@@ -277,7 +278,7 @@ def _resolve(request: HttpRequest, data: dict[str, Any]) -> None:
 
 
 @router.post("/projects", response={201: ProjectDetailOut}, summary="新建招商项目")
-def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
+def create_project(request: SignedInRequest, payload: ProjectIn) -> Any:
     if not queries.can_edit(request.user):
         raise HttpError(403, "当前角色只能查看，不能修改项目")
     data = payload.dict()
@@ -299,7 +300,7 @@ def get_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
 
 
 @router.patch("/projects/{project_id}", response=ProjectDetailOut, summary="修改项目")
-def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch) -> Any:
+def update_project(request: SignedInRequest, project_id: int, payload: ProjectPatch) -> Any:
     project = _editable(request, project_id)
     data = patch_data(payload, Project)
     row_version = data.pop("row_version")
@@ -321,7 +322,9 @@ class StageTransitionIn(Schema):
 
 
 @router.post("/projects/{project_id}/transitions", response=ProjectDetailOut, summary="阶段变更")
-def transition_project(request: HttpRequest, project_id: int, payload: StageTransitionIn) -> Any:
+def transition_project(
+    request: SignedInRequest, project_id: int, payload: StageTransitionIn
+) -> Any:
     project = _editable(request, project_id)
     try:
         services.project_advance_stage(
@@ -345,7 +348,7 @@ class ActivityIn(Schema):
 
 
 @router.post("/projects/{project_id}/activities", response={201: ActivityOut}, summary="记录跟进")
-def add_activity(request: HttpRequest, project_id: int, payload: ActivityIn) -> Any:
+def add_activity(request: SignedInRequest, project_id: int, payload: ActivityIn) -> Any:
     project = _editable(request, project_id)
     try:
         activity = services.activity_record(project=project, by=request.user, **payload.dict())
@@ -365,7 +368,7 @@ class SigningIn(Schema):
 
 
 @router.post("/projects/{project_id}/signings", response={201: SigningOut}, summary="登记签约")
-def add_signing(request: HttpRequest, project_id: int, payload: SigningIn) -> Any:
+def add_signing(request: SignedInRequest, project_id: int, payload: SigningIn) -> Any:
     project = _editable(request, project_id)
     try:
         signing = services.signing_record(project=project, by=request.user, **payload.dict())
@@ -387,7 +390,7 @@ class MilestoneIn(Schema):
 @router.post(
     "/projects/{project_id}/milestones", response={201: MilestoneOut}, summary="登记落地节点"
 )
-def add_milestone(request: HttpRequest, project_id: int, payload: MilestoneIn) -> Any:
+def add_milestone(request: SignedInRequest, project_id: int, payload: MilestoneIn) -> Any:
     project = _editable(request, project_id)
     try:
         milestone = services.milestone_record(project=project, by=request.user, **payload.dict())
@@ -473,7 +476,7 @@ def list_translation(request: HttpRequest, gate: str = "") -> Any:
 
 
 @router.post("/translation", response={201: TranslationOut}, summary="新建成果转化项目")
-def create_translation(request: HttpRequest, payload: TranslationIn) -> Any:
+def create_translation(request: SignedInRequest, payload: TranslationIn) -> Any:
     if not queries.can_edit(request.user):
         raise HttpError(403, "当前角色只能查看，不能修改项目")
     data = payload.dict()
@@ -513,7 +516,7 @@ class GateIn(Schema):
 
 
 @router.post("/translation/{project_id}/gates", response=TranslationOut, summary="通过关口")
-def pass_gate(request: HttpRequest, project_id: int, payload: GateIn) -> Any:
+def pass_gate(request: SignedInRequest, project_id: int, payload: GateIn) -> Any:
     project = _translation_editable(request, project_id)
     try:
         return translational.translation_pass_gate(
@@ -544,7 +547,7 @@ class TrancheOut(Schema):
 
 
 @router.post("/translation/{project_id}/funding", response={201: TrancheOut}, summary="登记资金")
-def add_tranche(request: HttpRequest, project_id: int, payload: TrancheIn) -> Any:
+def add_tranche(request: SignedInRequest, project_id: int, payload: TrancheIn) -> Any:
     project = _translation_editable(request, project_id)
     data = payload.dict()
     provider_id = data.pop("provider")
@@ -573,7 +576,7 @@ class TrancheConvertIn(Schema):
     summary="拨款转股权",
 )
 def convert_tranche(
-    request: HttpRequest, project_id: int, tranche_id: int, payload: TrancheConvertIn
+    request: SignedInRequest, project_id: int, tranche_id: int, payload: TrancheConvertIn
 ) -> Any:
     project = _translation_editable(request, project_id)
     tranche = project.tranches.filter(pk=tranche_id).first()
@@ -592,7 +595,7 @@ class BookingIn(Schema):
 
 
 @router.post("/translation/{project_id}/bookings", response={201: dict}, summary="预约平台服务")
-def add_booking(request: HttpRequest, project_id: int, payload: BookingIn) -> Any:
+def add_booking(request: SignedInRequest, project_id: int, payload: BookingIn) -> Any:
     project = _translation_editable(request, project_id)
     service = _reference(request, Service, payload.service, field="service", label="平台服务")
     booking = translational.service_booking_create(
@@ -613,7 +616,7 @@ class CompanyIn(Schema):
 @router.post(
     "/translation/{project_id}/company", response={201: dict}, summary="成立企业并登记到名录"
 )
-def add_company(request: HttpRequest, project_id: int, payload: CompanyIn) -> Any:
+def add_company(request: SignedInRequest, project_id: int, payload: CompanyIn) -> Any:
     project = _translation_editable(request, project_id)
     try:
         company = translational.form_company(

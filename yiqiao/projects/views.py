@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yiqiao.accounts.http import SignedInRequest
 from yiqiao.core.scope import user_scope
 from yiqiao.core.tabular import write_xlsx
 from yiqiao.registry.models import Region
@@ -108,7 +109,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_move(request: HttpRequest, pk: int) -> HttpResponse:
+def project_move(request: SignedInRequest, pk: int) -> HttpResponse:
     """Apply a stage transition; refusals come back with the pipeline's reason."""
     project = queries.access_project(request.user, pk, for_edit=True)
     form = MoveForm(request.POST)
@@ -159,7 +160,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def project_export(request: HttpRequest) -> HttpResponse:
+def project_export(request: SignedInRequest) -> HttpResponse:
     """The filtered list as an .xlsx ledger (same columns the ledger import reads)."""
     filters = queries.ProjectFilters.from_mapping(request.GET)
     qs = queries.project_list(user=request.user, filters=filters, today=_today())
@@ -173,7 +174,7 @@ def project_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: SignedInRequest) -> HttpResponse:
     _require_editor(request.user)
     form = ProjectForm(
         request.POST or None,
@@ -192,7 +193,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     project = queries.access_project(request.user, pk, for_edit=True)
     form = ProjectForm(
         request.POST or None,
@@ -273,7 +274,7 @@ def _post_and_back(
 
 @login_required
 @require_POST
-def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_add(request: SignedInRequest, pk: int) -> HttpResponse:
     def write(project: Project, data: dict[str, Any]) -> None:
         services.activity_record(project=project, by=request.user, **data)
 
@@ -282,7 +283,7 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def signing_add(request: HttpRequest, pk: int) -> HttpResponse:
+def signing_add(request: SignedInRequest, pk: int) -> HttpResponse:
     def write(project: Project, data: dict[str, Any]) -> None:
         services.signing_record(project=project, by=request.user, **data)
 
@@ -291,7 +292,7 @@ def signing_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_add(request: SignedInRequest, pk: int) -> HttpResponse:
     def write(project: Project, data: dict[str, Any]) -> None:
         for key in ("realised_capex", "capital_arrived"):
             data[key] = data[key] or Decimal("0")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yiqiao.accounts.http import SignedInRequest
 from yiqiao.registry.models import Organisation
 
 from . import queries
@@ -41,7 +42,7 @@ def translation_board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def translation_create(request: HttpRequest) -> HttpResponse:
+def translation_create(request: SignedInRequest) -> HttpResponse:
     _require_editor(request.user)
     form = TranslationForm(
         request.POST or None,
@@ -110,7 +111,7 @@ def _back(request: HttpRequest, pk: int, write: Any, form: Any, done: str) -> Ht
 
 @login_required
 @require_POST
-def gate_pass(request: HttpRequest, pk: int) -> HttpResponse:
+def gate_pass(request: SignedInRequest, pk: int) -> HttpResponse:
     project = queries.access_translation(request.user, pk, for_edit=True)
     form = GateForm(request.POST, project=project)
 
@@ -130,7 +131,7 @@ def gate_pass(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
+def funding_add(request: SignedInRequest, pk: int) -> HttpResponse:
     project = queries.access_translation(request.user, pk, for_edit=True)
 
     def write(data: dict[str, Any]) -> None:
@@ -141,7 +142,7 @@ def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def funding_convert(request: HttpRequest, pk: int, tranche_id: int) -> HttpResponse:
+def funding_convert(request: SignedInRequest, pk: int, tranche_id: int) -> HttpResponse:
     project = queries.access_translation(request.user, pk, for_edit=True)
     tranche = FundingTranche.objects.filter(pk=tranche_id, project=project).first()
     if tranche is None:
@@ -155,7 +156,7 @@ def funding_convert(request: HttpRequest, pk: int, tranche_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def company_form(request: HttpRequest, pk: int) -> HttpResponse:
+def company_form(request: SignedInRequest, pk: int) -> HttpResponse:
     project = queries.access_translation(request.user, pk, for_edit=True)
     form = CompanyForm(request.POST)
 
@@ -169,7 +170,7 @@ def company_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def booking_add(request: HttpRequest, pk: int) -> HttpResponse:
+def booking_add(request: SignedInRequest, pk: int) -> HttpResponse:
     project = queries.access_translation(request.user, pk, for_edit=True)
     form = BookingForm(request.POST, user=request.user)
 
@@ -181,7 +182,7 @@ def booking_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def booking_close(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_close(request: SignedInRequest, booking_id: int) -> HttpResponse:
     """The platform operator (or an officer of the project) records what became of a booking:
     started, done or cancelled. Back to the services page, where the bookings are listed."""
     from yiqiao.core.access import VIEW

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from yiqiao.accounts.http import SignedInRequest
 from yiqiao.core.apischema import choices_schema, page_field, patch_data
 from yiqiao.core.scope import mask_email, mask_phone
 
@@ -228,8 +229,8 @@ def _validation(exc: ValidationError) -> HttpError:
 
 
 @router.post("/organisations", response={201: OrganisationDetailOut}, summary="新增机构")
-def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
-    if not request.user.can_edit_register:  # type: ignore[union-attr]
+def create_organisation(request: SignedInRequest, payload: OrganisationIn) -> Any:
+    if not request.user.can_edit_register:
         raise HttpError(403, "当前角色无权修改名录")
     data = payload.dict()
     _resolve_regions(request, data)
@@ -242,10 +243,10 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
 
 @router.patch("/organisations/{org_id}", response=OrganisationDetailOut, summary="修改机构")
 def update_organisation(
-    request: HttpRequest, org_id: int, payload: OrganisationPatch
+    request: SignedInRequest, org_id: int, payload: OrganisationPatch
 ) -> dict[str, Any]:
     org = queries.access_organisation(request.user, org_id)
-    if not request.user.can_edit_register:  # type: ignore[union-attr]
+    if not request.user.can_edit_register:
         raise HttpError(403, "当前角色无权修改名录")
     data = patch_data(payload, Organisation)
     row_version = data.pop("row_version")

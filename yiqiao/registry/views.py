@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yiqiao.accounts.http import SignedInRequest
 from yiqiao.core import import_jobs
 from yiqiao.core.imports import IMPORTERS, template_rows
 from yiqiao.core.models import ImportJob
@@ -141,7 +142,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: SignedInRequest) -> HttpResponse:
     _require_editor(request.user)
     regions = _scoped_regions(request.user)
     form = OrganisationForm(request.POST or None, regions=regions, user=request.user)
@@ -157,7 +158,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     org = queries.access_organisation(request.user, pk, for_edit=True)
     regions = _scoped_regions(request.user)
     form = OrganisationForm(request.POST or None, instance=org, regions=regions, user=request.user)
@@ -187,7 +188,7 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
 
 @login_required
 @require_POST
-def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_add(request: SignedInRequest, pk: int) -> HttpResponse:
     org = queries.access_organisation(request.user, pk, for_edit=True)
     form = ContactForm(request.POST)
     if form.is_valid():
@@ -230,7 +231,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def organisation_merge(request: HttpRequest) -> HttpResponse:
+def organisation_merge(request: SignedInRequest) -> HttpResponse:
     _require_editor(request.user)
     try:
         keep_id, merge_id = int(request.POST["keep"]), int(request.POST["merge"])
@@ -325,7 +326,7 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def space_create(request: HttpRequest) -> HttpResponse:
+def space_create(request: SignedInRequest) -> HttpResponse:
     _require_editor(request.user)
     form = SpaceForm(request.POST or None, user=request.user, regions=_scoped_regions(request.user))
     if request.method == "POST" and form.is_valid():
@@ -340,7 +341,7 @@ def space_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def space_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def space_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     space = queries.access_space(request.user, pk, for_edit=True)
     form = SpaceForm(
         request.POST or None,

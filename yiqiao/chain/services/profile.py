@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.registry.models import ChainNode, Region
@@ -100,7 +100,7 @@ def profile_parse(data: ProfileInput) -> ProfileValues:
     )
 
 
-def _require_editor(region: Region, by: Any) -> None:
+def _require_editor(region: Region, by: User) -> None:
     from ..queries import district_for
 
     if not getattr(by, "can_edit_register", False):
@@ -118,7 +118,9 @@ def profile_defaults(node: ChainNode) -> tuple[int, float, int]:
 
 
 @transaction.atomic
-def node_target_save(*, region: Region, node: ChainNode, data: ProfileInput, by: Any) -> NodeTarget:
+def node_target_save(
+    *, region: Region, node: ChainNode, data: ProfileInput, by: User
+) -> NodeTarget:
     """Set a node's targets for the district (creates the row the first time)."""
     _require_editor(region, by)
     values = profile_parse(data)
@@ -149,7 +151,7 @@ def node_target_save(*, region: Region, node: ChainNode, data: ProfileInput, by:
 
 
 @transaction.atomic
-def node_target_reset(*, region: Region, node: ChainNode, by: Any) -> bool:
+def node_target_reset(*, region: Region, node: ChainNode, by: User) -> bool:
     """Put a node back on the default profile of its level; False when it already was."""
     _require_editor(region, by)
     row = NodeTarget.objects.restrict(by, "change").filter(region=region, node=node).first()

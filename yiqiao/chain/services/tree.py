@@ -8,11 +8,11 @@ changes); a node that organisations, projects, needs or investors point at is no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.registry.models import ChainNode, Organisation
@@ -23,12 +23,12 @@ from ..engine.tree import ChainTree, find_cycle
 from ..models import ChainEdge, ChainTerm
 
 
-def _require_staff(by: Any) -> None:
+def _require_staff(by: User) -> None:
     if not getattr(by, "can_edit_register", False):
         raise PermissionDenied("当前角色无权修改产业链")
 
 
-def _require_admin(by: Any) -> None:
+def _require_admin(by: User) -> None:
     if not (getattr(by, "is_superuser", False) or getattr(by, "role", "") == "admin"):
         raise PermissionDenied("只有管理员可以调整产业链结构")
 
@@ -75,7 +75,7 @@ def _check_node_data(data: NodeData) -> None:
 
 
 @transaction.atomic
-def chain_node_update(*, node: ChainNode, data: NodeData, by: Any) -> ChainNode:
+def chain_node_update(*, node: ChainNode, data: NodeData, by: User) -> ChainNode:
     """Change a node's names, sectors and terms (bureau staff)."""
     _require_staff(by)
     _check_node_data(data)
@@ -121,7 +121,7 @@ def _terms_replace(node: ChainNode, terms: tuple[tuple[str, str, str], ...]) -> 
 
 
 @transaction.atomic
-def chain_node_create(*, parent: ChainNode, code: str, data: NodeData, by: Any) -> ChainNode:
+def chain_node_create(*, parent: ChainNode, code: str, data: NodeData, by: User) -> ChainNode:
     """Add a node under ``parent`` (administrators). Top-level nodes are the fixed CHAIN_NODE
     positions and cannot be added."""
     _require_admin(by)
@@ -165,7 +165,7 @@ def _subtree_ids(node: ChainNode) -> list[int]:
 
 
 @transaction.atomic
-def chain_node_move(*, node: ChainNode, parent: ChainNode, by: Any) -> ChainNode:
+def chain_node_move(*, node: ChainNode, parent: ChainNode, by: User) -> ChainNode:
     """Put a node (and its subtree) under another parent within the same CHAIN_NODE position
     or another one; its subtree takes the new position (administrators)."""
     _require_admin(by)
@@ -206,7 +206,7 @@ def _references(node_ids: list[int]) -> dict[str, int]:
 
 
 @transaction.atomic
-def chain_node_delete(*, node: ChainNode, by: Any) -> None:
+def chain_node_delete(*, node: ChainNode, by: User) -> None:
     """Delete a node without children that nothing points at (administrators).
 
     A node that organisations, projects, needs or investors point at is refused: merge it
@@ -229,7 +229,7 @@ def chain_node_delete(*, node: ChainNode, by: Any) -> None:
 
 
 @transaction.atomic
-def chain_node_merge(*, node: ChainNode, into: ChainNode, by: Any) -> ChainNode:
+def chain_node_merge(*, node: ChainNode, into: ChainNode, by: User) -> ChainNode:
     """Fold ``node`` into ``into``: links, children and edges move, then ``node`` is deleted."""
     _require_admin(by)
     if node.pk == into.pk:
@@ -277,7 +277,7 @@ def _check_acyclic(extra: tuple[int, int] | None = None) -> None:
 
 @transaction.atomic
 def chain_edge_add(
-    *, supplier: ChainNode, customer: ChainNode, note: str = "", by: Any
+    *, supplier: ChainNode, customer: ChainNode, note: str = "", by: User
 ) -> ChainEdge:
     """Record that ``supplier`` sells to ``customer``; a cycle is refused (administrators)."""
     _require_admin(by)
@@ -295,7 +295,7 @@ def chain_edge_add(
 
 
 @transaction.atomic
-def chain_edge_remove(*, edge: ChainEdge, by: Any) -> None:
+def chain_edge_remove(*, edge: ChainEdge, by: User) -> None:
     """Remove a supplier relation (administrators)."""
     _require_admin(by)
     audit_record(actor=by, action=AuditEvent.Action.DELETE, instance=edge, before=snapshot(edge))

@@ -4,13 +4,13 @@ approvals, recorded as the enterprise records the policies read (one certificate
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from yiqiao.accounts.models import User
+from yiqiao.core.values import FieldValues
 from yiqiao.policies.models import OrganisationRecord
 from yiqiao.policies.services import organisation_record_add
 from yiqiao.registry.models import Organisation
@@ -27,7 +27,7 @@ APPROVAL_KINDS = {
 
 @transaction.atomic
 def approval_record(
-    *, organisation: Organisation, kind: str, data: dict[str, Any], by: User, source: str = ""
+    *, organisation: Organisation, kind: str, data: FieldValues, by: User, source: str = ""
 ) -> OrganisationRecord:
     """Record one approval (its fields as the dictionary declares them, with a number); refused
     when the number is already recorded for that kind, or the date is in the future."""

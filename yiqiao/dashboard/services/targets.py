@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.transitions import versioned_change
@@ -19,7 +19,7 @@ from ..models import KpiTarget
 
 @transaction.atomic
 def kpi_target_set(
-    *, region: Region, year: int, key: str, value: Decimal | str, by: Any, note: str = ""
+    *, region: Region, year: int, key: str, value: Decimal | str, by: User | None, note: str = ""
 ) -> KpiTarget:
     """Create or change the target; refuses an unknown figure, a figure without targets, a
     negative or non-numeric value, and a region outside the admin's scope."""

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.scope import user_scope
@@ -28,7 +29,7 @@ from ..models import (
 )
 
 
-def check_can_handle(user: Any) -> None:
+def check_can_handle(user: User) -> None:
     """Accepting, answering and closing needs is work for officers and admins."""
     if not (getattr(user, "is_superuser", False) or user.can_edit_register):
         raise PermissionDenied("当前角色无权办理需求")
@@ -47,7 +48,7 @@ def _step(
     current: Demand,
     event: str,
     *,
-    by: Any,
+    by: User,
     note: str = "",
     satisfaction: int | None = None,
     changes: dict[str, Any] | None = None,
@@ -91,7 +92,7 @@ def _check_assignee(assignee: Any, demand: Demand) -> None:
 
 
 @transaction.atomic
-def demand_accept(*, demand: Demand, by: Any, row_version: int | None = None) -> Demand:
+def demand_accept(*, demand: Demand, by: User, row_version: int | None = None) -> Demand:
     """Accept (受理) a submitted need; the acceptor's unit takes it if none was routed."""
     check_can_handle(by)
     current = _locked(demand, row_version)
@@ -104,7 +105,7 @@ def demand_accept(*, demand: Demand, by: Any, row_version: int | None = None) ->
 
 @transaction.atomic
 def demand_assign(
-    *, demand: Demand, by: Any, assignee: Any, row_version: int | None = None, note: str = ""
+    *, demand: Demand, by: User, assignee: Any, row_version: int | None = None, note: str = ""
 ) -> Demand:
     """Give an accepted need to an officer who answers it."""
     check_can_handle(by)
@@ -124,7 +125,7 @@ def demand_assign(
 def demand_reassign(
     *,
     demand: Demand,
-    by: Any,
+    by: User,
     unit: Any,
     assignee: Any = None,
     note: str = "",
@@ -164,7 +165,7 @@ def demand_reassign(
     return current
 
 
-def _ensure_assigned(current: Demand, by: Any) -> None:
+def _ensure_assigned(current: Demand, by: User) -> None:
     """An officer answering a need that nobody has taken yet accepts and takes it first."""
     if current.state == workflow.SUBMITTED:
         changes: dict[str, Any] = {"accepted_at": timezone.now()}
@@ -180,7 +181,7 @@ def _ensure_assigned(current: Demand, by: Any) -> None:
 def demand_respond(
     *,
     demand: Demand,
-    by: Any,
+    by: User,
     text: str,
     resource_kind: str = "",
     resource_key: str = "",
@@ -236,7 +237,7 @@ def demand_respond(
 
 @transaction.atomic
 def demand_resolve(
-    *, demand: Demand, by: Any, note: str = "", row_version: int | None = None
+    *, demand: Demand, by: User, note: str = "", row_version: int | None = None
 ) -> Demand:
     """Mark a responded need as resolved (办结)."""
     check_can_handle(by)
@@ -249,7 +250,7 @@ def demand_resolve(
 def demand_convert(
     *,
     demand: Demand,
-    by: Any,
+    by: User,
     kind: str,
     on: date | None = None,
     amount_yuan: Decimal | None = None,
@@ -303,7 +304,7 @@ def demand_convert(
     return conversion
 
 
-def _space_leased(conversion: Conversion, *, by: Any) -> None:
+def _space_leased(conversion: Conversion, *, by: User) -> None:
     """A recorded lease takes its space off the market (issue 13: it was left 可招商 and kept
     being suggested). The space is the conversion's target, or the referred resource."""
     from yiqiao.core.transitions import versioned_change
@@ -323,7 +324,7 @@ def _space_leased(conversion: Conversion, *, by: Any) -> None:
 
 
 @transaction.atomic
-def demand_close(*, demand: Demand, by: Any, note: str, row_version: int | None = None) -> Demand:
+def demand_close(*, demand: Demand, by: User, note: str, row_version: int | None = None) -> Demand:
     """Close a need without a conversion; a note saying why is required."""
     check_can_handle(by)
     note = (note or "").strip()
@@ -338,7 +339,7 @@ def demand_close(*, demand: Demand, by: Any, note: str, row_version: int | None 
 def demand_follow_up(
     *,
     demand: Demand,
-    by: Any,
+    by: User,
     satisfaction: int,
     on: date | None = None,
     note: str = "",

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.scope import user_scope
@@ -74,7 +75,7 @@ def text_fingerprint(text: str) -> str:
 # ---- checks -------------------------------------------------------------------------------
 
 
-def check_can_raise(user: Any, organisation: Organisation) -> None:
+def check_can_raise(user: User, organisation: Organisation) -> None:
     """Enterprise users raise needs for their own organisation; officers for any in scope."""
     scope = user_scope(user)
     if scope.everything:
@@ -179,7 +180,7 @@ def _clean_structured(data: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def demand_submit(
     *,
-    by: Any,
+    by: User,
     organisation: Organisation,
     category: str,
     text: str,
@@ -287,7 +288,7 @@ def demand_create_from_event(
     *,
     event_id: int,
     organisation: Organisation,
-    by: Any,
+    by: User,
     category: str,
     text: str,
     title: str = "",
@@ -320,7 +321,7 @@ def _chain_nodes(values: Iterable[str | ChainNode]) -> list[ChainNode]:
 
 @transaction.atomic
 def demand_attach(
-    *, demand: Demand, by: Any, attachments: Sequence[UploadedFile]
+    *, demand: Demand, by: User, attachments: Sequence[UploadedFile]
 ) -> list[DemandAttachment]:
     """Add files to an existing demand: its raiser (same organisation) or an officer in scope.
     All files are checked before any is stored."""

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from yiqiao.accounts.models import OrgUnit
+from yiqiao.accounts.models import OrgUnit, User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.scope import user_scope
@@ -68,7 +68,7 @@ def sla_policy_for(*, category: str, paths: list[str]) -> SlaPolicy | None:
     return best
 
 
-def sla_rows_for(user: Any) -> list[tuple[str, int, int]]:
+def sla_rows_for(user: User) -> list[tuple[str, int, int]]:
     """(category, accept days, respond days) that hold in the user's unit's region."""
     unit = getattr(user, "org_unit", None)
     paths = [unit.region.path] if unit is not None else []
@@ -104,14 +104,14 @@ def due_dates(
     return sla.add_working_days(start, accept_days), sla.add_working_days(start, respond_days)
 
 
-def _check_admin(by: Any) -> None:
+def _check_admin(by: User) -> None:
     if not (by.is_superuser or by.role == "admin"):
         raise PermissionDenied("仅管理员可修改分派规则和办理时限")
 
 
 @transaction.atomic
 def routing_rule_save(
-    *, category: str, region_id: str, unit_id: str, allowed_units: list[Any], by: Any
+    *, category: str, region_id: str, unit_id: str, allowed_units: list[Any], by: User
 ) -> RoutingRule:
     """Create or replace the rule for (category, region); region "" means all regions."""
     _check_admin(by)
@@ -144,7 +144,7 @@ def routing_rule_save(
     return rule
 
 
-def _rule_region(region_id: str, by: Any) -> Region | None:
+def _rule_region(region_id: str, by: User) -> Region | None:
     """The region a rule acts on. A rule belongs to a region and is set by that region's admins:
     a rule with no region would route every district's needs, so only a platform superuser
     sets one; an admin's empty choice means the whole area of the admin's unit."""
@@ -163,7 +163,7 @@ def _rule_region(region_id: str, by: Any) -> Region | None:
 
 
 @transaction.atomic
-def sla_policy_save(*, category: str, accept_days: Any, respond_days: Any, by: Any) -> SlaPolicy:
+def sla_policy_save(*, category: str, accept_days: Any, respond_days: Any, by: User) -> SlaPolicy:
     """Set the time limits (working days) of a category in the admin's unit's region (a
     superuser without a unit sets the platform default)."""
     _check_admin(by)

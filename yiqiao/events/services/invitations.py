@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.tabular import Table
@@ -43,7 +43,7 @@ def _match_organisation(name_key: str, uscc: str) -> Organisation | None:
 
 
 @transaction.atomic
-def invitation_import(*, event: Event, table: Table, by: Any) -> InvitationImportResult:
+def invitation_import(*, event: Event, table: Table, by: User) -> InvitationImportResult:
     """Add the rows of an invitation list; every row is checked, all-or-nothing.
 
     A row naming an organisation already invited (same normalised name) is skipped, so the

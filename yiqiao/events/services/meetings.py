@@ -12,13 +12,13 @@ moves (their rows are not touched), freed places are offered to unserved request
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 
@@ -52,7 +52,7 @@ def _check_window(event: Event, first_slot: int, last_slot: int) -> None:
 def participant_add(
     *,
     event: Event,
-    by: Any,
+    by: User,
     registration: Registration | None = None,
     department_name: str = "",
     first_slot: int = 0,
@@ -90,7 +90,7 @@ def participant_add(
 
 @transaction.atomic
 def request_create(
-    *, event: Event, by: Any, requester_id: int, invitee_id: int, topic: str = ""
+    *, event: Event, by: User, requester_id: int, invitee_id: int, topic: str = ""
 ) -> MeetingRequest:
     """Record a meeting request; when the invitee had already asked, that request becomes
     mutual (one row per pair, as the scheduler expects) and is returned.
@@ -153,7 +153,7 @@ def request_create(
 def rule_set(
     *,
     request: MeetingRequest,
-    by: Any,
+    by: User,
     kind: str,
     slot: int | None = None,
     table: int | None = None,
@@ -274,7 +274,7 @@ def _summary(schedule: Schedule, result: engine.Schedule) -> None:
 def schedule_run(
     *,
     event: Event,
-    by: Any,
+    by: User,
     time_limit_s: float = 30.0,
     instant_budget_s: float | None = None,
 ) -> Schedule:
@@ -368,7 +368,7 @@ def schedule_improve(*, schedule_id: int) -> Schedule:
 
 
 @transaction.atomic
-def schedule_publish(*, schedule: Schedule, by: Any) -> Schedule:
+def schedule_publish(*, schedule: Schedule, by: User) -> Schedule:
     """Publish a version (the previous published one is withdrawn, unless it has outcomes)."""
     check_can_edit(by)
     event = Event.objects.select_for_update().get(pk=schedule.event_id)
@@ -385,7 +385,7 @@ def schedule_publish(*, schedule: Schedule, by: Any) -> Schedule:
 
 
 @transaction.atomic
-def participant_cancel(*, participant: Participant, by: Any) -> Participant:
+def participant_cancel(*, participant: Participant, by: User) -> Participant:
     """Withdraw a participant. After publication the published version is re-planned by the
     engine in place: the participant's meetings are removed, everyone else's stay exactly
     where they were, and freed places may serve requests that were not served."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.text import name_normalise
@@ -26,6 +27,9 @@ from ..models import (
 )
 from .setup import check_can_edit
 
+if TYPE_CHECKING:
+    from yiqiao.projects.models import Project
+
 # ---- meeting outcomes -----------------------------------------------------------------------
 
 
@@ -33,14 +37,14 @@ from .setup import check_can_edit
 def meeting_record_outcome(
     *,
     meeting: Meeting,
-    by: Any,
+    by: User,
     status: str,
     notes: str = "",
     need_category: str = "",
     need_text: str = "",
     invest_interest: bool = False,
     investor_side: str = "requester",
-    follow_up_owner: Any = None,
+    follow_up_owner: User | None = None,
     follow_up_on: dt.date | None = None,
     follow_up_done_on: dt.date | None = None,
 ) -> Meeting:
@@ -133,7 +137,7 @@ def meeting_record_outcome(
     return current
 
 
-def _open_project_of(org: Organisation, by: Any) -> Any:
+def _open_project_of(org: Organisation, by: User) -> Any:
     """The user's most recently updated open project (not terminated) in which ``org`` is an
     investor or the registered company, if any."""
     from yiqiao.core.access import VIEW
@@ -176,12 +180,12 @@ def _side_organisation(sides: dict[str, Any]) -> Organisation:
 def event_signing_record(
     *,
     event: Event,
-    by: Any,
+    by: User,
     agreement_type: str,
     amount: Decimal | None,
     currency: str,
     parties: str,
-    project: Any = None,
+    project: Project | None = None,
     new_project_title: str = "",
     investor: Organisation | None = None,
     project_count: int = 1,
@@ -248,7 +252,7 @@ def event_signing_record(
 
 @transaction.atomic
 def feedback_record(
-    *, roadshow: RoadshowSlot, by: Any, investor: Organisation, interest: str, note: str = ""
+    *, roadshow: RoadshowSlot, by: User, investor: Organisation, interest: str, note: str = ""
 ) -> InvestorFeedback:
     """Record (or update) one investor's feedback on a roadshow project."""
     check_can_edit(by)

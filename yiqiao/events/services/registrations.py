@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.text import name_normalise
@@ -57,7 +57,7 @@ def registration_submit(
     contact_title: str = "",
     attendees: int = 1,
     interests: str = "",
-    by: Any = None,
+    by: User | None = None,
 ) -> RegistrationResult:
     """Register an organisation (public page or an officer); registering twice returns the
     existing registration, matched by uscc or normalised name.
@@ -129,7 +129,7 @@ def registration_submit(
 
 @transaction.atomic
 def registration_check_in(
-    *, registration: Registration, by: Any, now: dt.datetime | None = None
+    *, registration: Registration, by: User, now: dt.datetime | None = None
 ) -> Registration:
     """Mark a registration as arrived; a second check-in keeps the first time."""
     check_can_edit(by)
@@ -145,7 +145,7 @@ def registration_check_in(
 
 
 @transaction.atomic
-def registration_cancel(*, registration: Registration, by: Any) -> Registration:
+def registration_cancel(*, registration: Registration, by: User) -> Registration:
     """Cancel a registration; its one-to-one meetings are re-planned without moving others."""
     from ..models import Participant
 

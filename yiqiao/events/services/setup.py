@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.transitions import versioned_change
 from yiqiao.core.uscc import uscc_normalise, uscc_problem
+from yiqiao.core.values import FieldValues
 from yiqiao.registry.models import Organisation, Region
 
 from ..models import (
@@ -34,7 +35,7 @@ INVITATION_HEADERS = {
 }
 
 
-def check_can_edit(user: Any) -> None:
+def check_can_edit(user: User) -> None:
     """Organising events is work for officers and admins (viewers only read)."""
     if not (getattr(user, "is_superuser", False) or getattr(user, "can_edit_register", False)):
         raise PermissionDenied("当前角色无权修改活动")
@@ -43,7 +44,7 @@ def check_can_edit(user: Any) -> None:
 EVENT_SECRET = ("registration_token",)
 
 
-def event_snapshot(event: Event) -> dict[str, Any]:
+def event_snapshot(event: Event) -> dict[str, object]:
     """snapshot() of an event without its registration token (a secret)."""
     return snapshot(event, exclude=EVENT_SECRET)
 
@@ -63,7 +64,7 @@ def _clean_uscc(raw: str) -> str:
 @transaction.atomic
 def event_create(
     *,
-    by: Any,
+    by: User,
     title: str,
     kind: str,
     city: str,
@@ -76,7 +77,7 @@ def event_create(
     co_hosts: list[Organisation] | None = None,
     invited_regions: list[Region] | None = None,
     is_invitation_only: bool = True,
-    **meeting_setup: Any,
+    **meeting_setup: object,
 ) -> Event:
     """Create an event owned by the creator's unit (its region decides who sees it)."""
     check_can_edit(by)
@@ -109,7 +110,7 @@ def event_create(
     return event
 
 
-def event_update_setup(*, event: Event, by: Any, data: dict[str, Any]) -> Event:
+def event_update_setup(*, event: Event, by: User, data: FieldValues) -> Event:
     """Change the meeting setup (slots, tables, seats); refused once a schedule is published."""
     check_can_edit(by)
     with versioned_change(Event, event.pk, by=by, exclude=EVENT_SECRET) as change:
@@ -129,7 +130,7 @@ def event_update_setup(*, event: Event, by: Any, data: dict[str, Any]) -> Event:
 def session_add(
     *,
     event: Event,
-    by: Any,
+    by: User,
     kind: str,
     title: str,
     starts_at: dt.datetime,
@@ -156,7 +157,7 @@ def session_add(
 
 @transaction.atomic
 def product_add(
-    *, event: Event, by: Any, organisation: Organisation, name: str, category: str = ""
+    *, event: Event, by: User, organisation: Organisation, name: str, category: str = ""
 ) -> ExhibitedProduct:
     """Record a product shown by an enterprise at the exhibition."""
     check_can_edit(by)
@@ -173,7 +174,7 @@ def product_add(
 def roadshow_add(
     *,
     event: Event,
-    by: Any,
+    by: User,
     organisation: Organisation,
     project_title: str,
     financing_amount: Decimal | None = None,

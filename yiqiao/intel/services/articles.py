@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.weblinks import check_web_url
@@ -115,7 +116,7 @@ def _similarity(a: list[str], b: list[str]) -> float:
     return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
 
 
-def _near_duplicate(by: Any, values: list[str], bands: list[str]) -> Article | None:
+def _near_duplicate(by: User, values: list[str], bands: list[str]) -> Article | None:
     """The most similar visible kept article sharing an LSH band, if similar enough."""
     if not bands:
         return None
@@ -148,7 +149,7 @@ def _published(value: str | None) -> dt.date | None:
 def article_ingest(
     *,
     content: bytes | str,
-    by: Any,
+    by: User,
     file_name: str = "",
     title: str = "",
     source_name: str = "",
@@ -224,7 +225,7 @@ def dictionary_sync() -> int:
     return engine.add_confirmed_names(ConfirmedName.objects.values_list("name", flat=True))
 
 
-def register_entries(user: Any) -> list[engine.RegisterEntry]:
+def register_entries(user: User | None) -> list[engine.RegisterEntry]:
     """The user's register scope as engine entries (names, aliases, former names, uscc)."""
     if user is None:
         return []

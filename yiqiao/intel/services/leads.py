@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.transitions import versioned_change
@@ -124,7 +125,7 @@ def _is_home(home: str, *texts: str | None) -> bool:
 
 
 @transaction.atomic
-def leads_refresh(*, article: Article, by: Any) -> list[LeadSuggestion]:
+def leads_refresh(*, article: Article, by: User) -> list[LeadSuggestion]:
     """Derive lead suggestions from the article's accepted signings and events."""
     facts = list(
         article.facts.filter(
@@ -233,7 +234,7 @@ def _source_note(lead: LeadSuggestion) -> str:
     )
 
 
-def lead_accept(*, lead: LeadSuggestion, by: Any) -> Project:
+def lead_accept(*, lead: LeadSuggestion, by: User) -> Project:
     """Turn a suggestion into a pipeline Lead once; accepting again returns the same project."""
     with versioned_change(
         LeadSuggestion.objects.select_related("article", "organisation", "project"),
@@ -272,7 +273,7 @@ def lead_accept(*, lead: LeadSuggestion, by: Any) -> Project:
     return project
 
 
-def lead_dismiss(*, lead: LeadSuggestion, by: Any) -> LeadSuggestion:
+def lead_dismiss(*, lead: LeadSuggestion, by: User) -> LeadSuggestion:
     """Dismiss an open suggestion (an accepted one has become a project and stays)."""
     with versioned_change(
         LeadSuggestion, lead.pk, by=by, action=AuditEvent.Action.TRANSITION

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from yiqiao.accounts.models import User
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.transitions import StaleEditError, versioned_change
 from yiqiao.registry.models import Organisation
@@ -43,7 +44,7 @@ _TARGET = {
 }
 
 
-def _correct(fact: ExtractedFact, data: dict[str, Any], by: Any) -> None:
+def _correct(fact: ExtractedFact, data: dict[str, Any], by: User) -> None:
     payload = dict(fact.payload)
     K = ExtractedFact.Kind
     if fact.kind == K.ORGANISATION:
@@ -91,7 +92,7 @@ def _amount(value: Any) -> float | None:
     return amount
 
 
-def _remember_name(fact: ExtractedFact, by: Any) -> None:
+def _remember_name(fact: ExtractedFact, by: User) -> None:
     name = str(fact.payload.get("name", "")).strip()
     if len(name) < 2:
         return
@@ -121,7 +122,7 @@ def fact_review(
     *,
     fact: ExtractedFact,
     action: str,
-    by: Any,
+    by: User,
     data: dict[str, Any] | None = None,
     row_version: int | None = None,
 ) -> ExtractedFact:
@@ -160,7 +161,7 @@ def fact_review(
 
 
 @transaction.atomic
-def fact_add_to_register(*, fact: ExtractedFact, by: Any) -> Organisation:
+def fact_add_to_register(*, fact: ExtractedFact, by: User) -> Organisation:
     """Add an unknown organisation named in an article to the register and link the fact."""
     with versioned_change(
         ExtractedFact.objects.select_related("article"),

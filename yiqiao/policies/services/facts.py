@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 
@@ -23,7 +24,7 @@ def organisation_fact_set(
     field: str,
     value: Any,
     as_of: dt.date,
-    by: Any,
+    by: User,
     year: int | None = None,
     source: str = "",
 ) -> OrganisationFact:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.transitions import versioned_change
@@ -108,7 +109,7 @@ def policy_version_add(
     text: str,
     file: str,
     region: Any = None,
-    by: Any = None,
+    by: User | None = None,
     library: dict[str, engine.Policy] | None = None,
 ) -> tuple[Policy, str]:
     """Store ``text`` as the next version of its policy (creating the policy if new).
@@ -180,7 +181,7 @@ def policy_version_add(
 
 
 def policy_library_sync(
-    *, folder: str | Path = LIBRARY_DIR, region: Any = None, by: Any = None
+    *, folder: str | Path = LIBRARY_DIR, region: Any = None, by: User | None = None
 ) -> SyncReport:
     """Load every policy file of ``folder`` into Policy/PolicyVersion rows.
 
@@ -218,7 +219,7 @@ def policy_library_sync(
     return report
 
 
-def policy_transition(*, policy: Policy, to_status: str, by: Any, note: str = "") -> Policy:
+def policy_transition(*, policy: Policy, to_status: str, by: User, note: str = "") -> Policy:
     """Move a policy along its workflow; publishing runs the engine's checks and is refused with
     every failing message. Audited."""
     labels = dict(Policy.Status.choices)
@@ -245,7 +246,7 @@ def policy_transition(*, policy: Policy, to_status: str, by: Any, note: str = ""
     return change.instance
 
 
-def _add_version(policy: Policy, text: str, digest: str, parsed: engine.Policy, by: Any) -> None:
+def _add_version(policy: Policy, text: str, digest: str, parsed: engine.Policy, by: User) -> None:
     """The next revision of ``policy`` holding ``text`` (the policy row is saved by the caller)."""
     number = (policy.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     ends = [v.effective_to for v in parsed.versions]
@@ -270,7 +271,7 @@ def policy_draft_save(
     *,
     policy: Policy | None,
     text: str,
-    by: Any,
+    by: User,
     region: Any = None,
     row_version: int | None = None,
 ) -> tuple[Policy, str]:

@@ -109,7 +109,7 @@ class RecordImporter(RegionScopedImporter):
     list_field = ""
     model = OrganisationRecord
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
         super().__init__(user)
         self.spec = list_spec(self.list_field)
 
@@ -172,7 +172,7 @@ class RecordImporter(RegionScopedImporter):
             )
 
 
-def organisation_by_key(user: Any, text: str, errors: list[str]) -> Organisation | None:
+def organisation_by_key(user: User, text: str, errors: list[str]) -> Organisation | None:
     """An organisation the user may change, by USCC or exact name (one match, else an
     error; an organisation outside the user's scope reads as not found)."""
     from yiqiao.core.access import CHANGE

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record
 from yiqiao.core.models import AuditEvent
 
@@ -35,7 +36,7 @@ def _money(value: float) -> Decimal:
 
 @transaction.atomic
 def screening_run_create(
-    *, by: Any, as_of: dt.date, draft_policy: Policy | None = None
+    *, by: User, as_of: dt.date, draft_policy: Policy | None = None
 ) -> ScreeningRun:
     """Queue a run over the register in ``by``'s scope with every published policy, plus
     ``draft_policy`` (draft or review) to measure its budget impact. Audited; the work starts

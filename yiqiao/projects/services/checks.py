@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from yiqiao.accounts.models import User
+
 from ..models import MAX_AMOUNT
 
 ATTACHMENT_TYPES = {
@@ -51,7 +53,7 @@ def check_not_future(day: dt.date, label: str) -> None:
         raise ValidationError(f"{label}“{day:%Y-%m-%d}”晚于今天，不能登记未发生的事项")
 
 
-def _actor(by: Any) -> Any:
+def _actor(by: User) -> Any:
     return by if getattr(by, "pk", None) else None
 
 

@@ -14,12 +14,13 @@ finds every row unchanged and writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import snapshot
 from yiqiao.core.imports import Column, RowOutcome, choice_value, import_audit_event
 from yiqiao.core.models import AuditEvent
@@ -63,7 +64,7 @@ class ProjectLedgerImporter(RegionScopedImporter):
     model = Project
     columns = COLUMNS
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
         super().__init__(user)
         nodes = list(ChainNode.objects.all())
         self.chain_by_key = {n.code: n for n in nodes} | {n.name: n for n in nodes}
@@ -94,7 +95,7 @@ class ProjectLedgerImporter(RegionScopedImporter):
             return None
         return matches[0]
 
-    def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, Any]:
+    def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, object]:
         data: dict[str, Any] = {}
 
         def attempt(key: str, fn: Callable[[], Any]) -> None:
@@ -178,9 +179,10 @@ class ProjectLedgerImporter(RegionScopedImporter):
                     f"阶段为“{pipeline.stage_label(stage)}”须企业在名录中有有效的统一社会信用代码"
                 )
 
-    def file_key(self, data: dict[str, Any]) -> list[str]:
+    def file_key(self, data: Mapping[str, object]) -> list[str]:
         company = data.get("enterprise")
-        return [f"{name_normalise(data.get('name', ''))}|{company.pk if company else ''}"]
+        company_id = company.pk if isinstance(company, Organisation) else ""
+        return [f"{name_normalise(str(data.get('name', '')))}|{company_id}"]
 
     def resolve_existing(self, outcomes: list[RowOutcome]) -> None:
         valid = [o for o in outcomes if not o.errors]
@@ -283,7 +285,7 @@ class ProjectLedgerImporter(RegionScopedImporter):
         AuditEvent.objects.bulk_create(audit, batch_size=1000)
         tracker.settle()
 
-    def _create(self, data: dict[str, Any], actor: Any) -> Project:
+    def _create(self, data: dict[str, Any], actor: User | None) -> Project:
         stage = data["stage"]
         company = data["enterprise"]
         project = Project.objects.create(
@@ -316,7 +318,7 @@ class ProjectLedgerImporter(RegionScopedImporter):
             self._signing(project, data, actor)
         return project
 
-    def _signing(self, project: Project, data: dict[str, Any], actor: Any) -> None:
+    def _signing(self, project: Project, data: dict[str, Any], actor: User | None) -> None:
         Signing.objects.create(
             project=project,
             signed_on=data["signed_on"],
@@ -337,7 +339,7 @@ class ProjectLedgerImporter(RegionScopedImporter):
         )
 
 
-def export_rows(user: Any, projects: list[Project]) -> tuple[list[str], list[list[Any]]]:
+def export_rows(user: User, projects: list[Project]) -> tuple[list[str], list[list[object]]]:
     """Ledger rows for export, in the import template's columns (re-importable unchanged)."""
     from .. import queries
 
@@ -355,7 +357,7 @@ def export_rows(user: Any, projects: list[Project]) -> tuple[list[str], list[lis
     first_signing: dict[int, Signing] = {}
     for signing in Signing.objects.filter(project_id__in=ids).order_by("signed_on", "id"):
         first_signing.setdefault(signing.project_id, signing)
-    rows = []
+    rows: list[list[object]] = []
     for p in projects:
         orgs = investors.get(p.pk, [])
         org = orgs[0] if orgs else None

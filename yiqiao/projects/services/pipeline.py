@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from yiqiao.accounts.models import OrgUnit, User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.transitions import versioned_change
@@ -27,7 +28,7 @@ class TransitionRefused(ValidationError):
     """A stage move the pipeline does not allow; the message says why."""
 
 
-def _chain_nodes(items: Iterable[Any]) -> list[ChainNode]:
+def _chain_nodes(items: Iterable[object]) -> list[ChainNode]:
     items = list(items)
     codes = [i for i in items if isinstance(i, str)]
     nodes = [i for i in items if isinstance(i, ChainNode)]
@@ -40,15 +41,16 @@ def _chain_nodes(items: Iterable[Any]) -> list[ChainNode]:
     return nodes
 
 
-def _set_m2m(project: Project, deferred: dict[str, Any]) -> None:
+def _set_m2m(project: Project, deferred: dict[str, object]) -> None:
     if "investors" in deferred:
-        project.investors.set(deferred["investors"])
+        # organisations (checked by the form or the API's reference resolver)
+        project.investors.set(cast("Iterable[Organisation]", deferred["investors"]))
     if "chain_nodes" in deferred:
-        project.chain_nodes.set(_chain_nodes(deferred["chain_nodes"]))
+        project.chain_nodes.set(_chain_nodes(cast("Iterable[object]", deferred["chain_nodes"])))
 
 
 @transaction.atomic
-def project_create(*, data: dict[str, Any], by: Any) -> Project:
+def project_create(*, data: dict[str, object], by: User) -> Project:
     """Create a project from validated data (investors: Organisations; chain_nodes: rows/codes).
 
     `data["lead_on"]` (optional) back-dates the lead: the day the lead arose, not the day it is
@@ -56,7 +58,7 @@ def project_create(*, data: dict[str, Any], by: Any) -> Project:
     audit event keeps the entry date (its time) and says it was back-dated.
     """
     project = Project()
-    lead_on = data.pop("lead_on", None) or _today()
+    lead_on = cast(dt.date, data.pop("lead_on", None) or _today())  # a form's or the API's date
     check_not_future(lead_on, "线索日期")
     deferred = {k: data.pop(k) for k in M2M if k in data}
     for key, value in data.items():
@@ -93,9 +95,9 @@ def project_create_lead(
     title: str,
     investor: Organisation | None = None,
     source_note: str,
-    chain_nodes: Iterable[Any] = (),
-    by: Any,
-    owner_unit: Any = None,
+    chain_nodes: Iterable[ChainNode | str] = (),
+    by: User,
+    owner_unit: OrgUnit | None = None,
     source_url_or_ref: str = "",
 ) -> Project:
     """Create a Lead, idempotent per (source ref, investor); see the module docstring."""
@@ -105,7 +107,7 @@ def project_create_lead(
         existing = Project.objects.filter(source_key=key).first()
         if existing is not None:
             return existing
-    data: dict[str, Any] = {
+    data: dict[str, object] = {
         "title": title.strip()[:160],
         "source_note": source_note,
         "source_ref": ref,
@@ -132,7 +134,7 @@ STALE_MESSAGE = "该项目已被他人修改（当前版本{current}，您编辑
 
 
 def project_update(
-    *, project: Project, data: dict[str, Any], by: Any, row_version: int | None = None
+    *, project: Project, data: dict[str, object], by: User, row_version: int | None = None
 ) -> Project:
     """Update a project's fields (not its stage); refuses a stale `row_version`."""
     with transaction.atomic():
@@ -144,7 +146,7 @@ def project_update(
 
 
 def _project_update(
-    *, project: Project, data: dict[str, Any], by: Any, row_version: int | None
+    *, project: Project, data: dict[str, object], by: User, row_version: int | None
 ) -> Project:
     with versioned_change(
         Project, project.pk, by=by, row_version=row_version, stale_message=STALE_MESSAGE
@@ -190,7 +192,7 @@ def project_advance_stage(
     *,
     project: Project,
     to_stage: str,
-    by: Any,
+    by: User,
     row_version: int | None = None,
     reason: str = "",
     on: dt.date | None = None,
@@ -214,7 +216,7 @@ def _advance_stage(
     *,
     project: Project,
     to_stage: str,
-    by: Any,
+    by: User,
     row_version: int | None,
     reason: str,
     on: dt.date | None,

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.transitions import bump_version, lock
@@ -36,7 +37,7 @@ def activity_record(
     kind: str,
     happened_on: dt.date,
     summary: str,
-    by: Any,
+    by: User,
     attachment: UploadedFile | None = None,
     next_follow_up_on: dt.date | None = None,
 ) -> Activity:
@@ -72,7 +73,7 @@ def signing_record(
     amount: Decimal | None,
     currency: str,
     signatories: str,
-    by: Any,
+    by: User,
     event_ref: str = "",
     note: str = "",
 ) -> Signing:
@@ -215,7 +216,7 @@ def milestone_record(
     project: Project,
     kind: str,
     achieved_on: dt.date,
-    by: Any,
+    by: User,
     realised_capex: Decimal = Decimal("0"),
     capital_arrived: Decimal = Decimal("0"),
     jobs: int | None = None,

@@ -14,10 +14,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.transitions import versioned_change
 from yiqiao.core.uscc import uscc_normalise, uscc_problem
+from yiqiao.core.values import FieldValues
 from yiqiao.registry import services as registry_services
 from yiqiao.registry.models import Organisation, Region, Service
 
@@ -26,12 +28,12 @@ from ..models import FundingTranche, GateRecord, ServiceBooking, TranslationProj
 from .checks import check_amount, check_not_future
 
 
-def _actor(by: Any) -> Any:
+def _actor(by: User) -> Any:
     return by if getattr(by, "pk", None) else None
 
 
 @transaction.atomic
-def translation_create(*, data: dict[str, Any], by: Any) -> TranslationProject:
+def translation_create(*, data: FieldValues, by: User) -> TranslationProject:
     """Create a translational project (before its first gate)."""
     project = TranslationProject(**data)
     if project.owner_unit_id is None and getattr(by, "org_unit_id", None):
@@ -55,7 +57,7 @@ def translation_pass_gate(
     to_gate: str,
     passed_on: dt.date,
     evidence: dict[str, str],
-    by: Any,
+    by: User,
     phase: str = "",
     note: str = "",
     row_version: int | None = None,
@@ -102,7 +104,7 @@ def translation_pass_gate(
 
 @transaction.atomic
 def service_booking_create(
-    *, project: TranslationProject, service: Service, booked_on: dt.date, by: Any, note: str = ""
+    *, project: TranslationProject, service: Service, booked_on: dt.date, by: User, note: str = ""
 ) -> ServiceBooking:
     """Book a platform service (概念验证, CRO, CDMO, 中试…) for the project."""
     booking = ServiceBooking.objects.create(
@@ -131,7 +133,7 @@ BOOKING_MOVES: dict[str, tuple[str, ...]] = {
 
 @transaction.atomic
 def service_booking_close(
-    *, booking: ServiceBooking, status: str, by: Any, note: str = ""
+    *, booking: ServiceBooking, status: str, by: User, note: str = ""
 ) -> ServiceBooking:
     """Record what became of a booking: started, done, or cancelled (a no-show included).
 
@@ -180,7 +182,7 @@ def funding_tranche_add(
     kind: str,
     amount: Decimal,
     granted_on: dt.date,
-    by: Any,
+    by: User,
     currency: str = "CNY",
     provider: Organisation | None = None,
     converts_on_gate: str = "",
@@ -213,7 +215,7 @@ def funding_tranche_add(
 
 
 def funding_convert(
-    *, tranche: FundingTranche, converted_on: dt.date, equity_percent: Decimal, by: Any
+    *, tranche: FundingTranche, converted_on: dt.date, equity_percent: Decimal, by: User
 ) -> FundingTranche:
     """Convert a grant tranche to equity once its gate has been passed (engine.funding)."""
     with versioned_change(
@@ -246,7 +248,7 @@ def funding_convert(
 
 
 def form_company(
-    *, project: TranslationProject, name: str, uscc: str, by: Any, region: Region | None = None
+    *, project: TranslationProject, name: str, uscc: str, by: User, region: Region | None = None
 ) -> Organisation:
     """Create (or link) the company formed from the project, with a valid uscc."""
     with versioned_change(TranslationProject, project.pk, by=by) as change:

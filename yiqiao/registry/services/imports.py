@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
+from yiqiao.accounts.models import User
 from yiqiao.core.access import VIEW
 from yiqiao.core.audit import snapshot
 from yiqiao.core.imports import (
@@ -61,7 +62,7 @@ Progress = Callable[[int], None]
 class RegionScopedImporter(Importer):
     """An importer whose rows name regions: only the regions of the user's scope are found."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
         super().__init__(user)
         self.regions = list(Region.objects.restrict(user, VIEW).filter(_in_scope(user)))
         self.region_by_code = {r.code: r for r in self.regions}
@@ -85,7 +86,7 @@ class RegionScopedImporter(Importer):
         return region
 
 
-def _in_scope(user: Any) -> Q:
+def _in_scope(user: User) -> Q:
     """Regions a user may file records under: the unit's subtree (everything for superusers)."""
     scope = user_scope(user)
     return Q() if scope.everything else Q(id__in=scope.region_ids)
@@ -131,7 +132,7 @@ class OrganisationImporter(RegionScopedImporter):
         "链主企业": "is_chain_leader",
     }
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
         super().__init__(user)
         from yiqiao.chain.engine.tree import ChainTree
 
@@ -176,7 +177,7 @@ class OrganisationImporter(RegionScopedImporter):
             raise ValueError(f"注册区域“{text}”有多个同名区域，请写作“{text}（行政区划代码）”")
         raise ValueError(f"注册区域“{text}”不存在")
 
-    def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, Any]:
+    def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, object]:
         data: dict[str, Any] = {}
 
         def attempt(key: str, fn: Callable[[], Any]) -> None:
@@ -251,10 +252,10 @@ class OrganisationImporter(RegionScopedImporter):
         data["description"] = values.get("description", "")
         return data
 
-    def file_key(self, data: dict[str, Any]) -> list[str]:
-        keys = ["n:" + name_normalise(data.get("name", ""))]
+    def file_key(self, data: Mapping[str, object]) -> list[str]:
+        keys = ["n:" + name_normalise(str(data.get("name", "")))]
         if data.get("uscc"):
-            keys.append("u:" + data["uscc"])
+            keys.append("u:" + str(data["uscc"]))
         return keys
 
     def resolve_existing(self, outcomes: list[RowOutcome]) -> None:
@@ -380,7 +381,7 @@ QUALIFICATION_LABELS = {
 
 def organisation_export(
     organisations: QuerySet[Organisation], *, confidential: bool, limit: int
-) -> tuple[list[str], Iterator[list[Any]]]:
+) -> tuple[list[str], Iterator[list[object]]]:
     """Headers and rows of the register's export: the import template's columns in its order
     (after the record's 编号), written as the importer reads them, so an exported file imported
     again changes nothing (a round trip). Internal notes only for those who may read them."""
@@ -460,7 +461,7 @@ class SpaceImporter(RegionScopedImporter):
         Column("说明", "description"),
     ]
 
-    def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, Any]:
+    def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, object]:
         data: dict[str, Any] = {}
 
         def attempt(key: str, fn: Callable[[], Any]) -> None:
@@ -523,9 +524,10 @@ class SpaceImporter(RegionScopedImporter):
         data["description"] = values.get("description", "")
         return data
 
-    def file_key(self, data: dict[str, Any]) -> list[str]:
+    def file_key(self, data: Mapping[str, object]) -> list[str]:
         park = data.get("park")
-        return [f"{park.pk if park else ''}:{name_normalise(data.get('name', ''))}"]
+        park_id = park.pk if isinstance(park, Model) else ""  # a park of the register, or none
+        return [f"{park_id}:{name_normalise(str(data.get('name', '')))}"]
 
     def resolve_existing(self, outcomes: list[RowOutcome]) -> None:
         valid = [o for o in outcomes if not o.errors]

@@ -6,18 +6,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.scope import user_scope
 from yiqiao.core.transitions import versioned_change
+from yiqiao.core.values import FieldValues
 
 from ..models import ChainNode, Contact, Organisation, Service, Space, chain_mask_for
 
 
-def _apply(instance: Any, data: dict[str, Any], m2m: tuple[str, ...]) -> dict[str, Any]:
-    deferred = {}
+def _apply(instance: Model, data: FieldValues, m2m: tuple[str, ...]) -> dict[str, object]:
+    deferred: dict[str, object] = {}
     for key, value in data.items():
         if key in m2m:
             deferred[key] = value
@@ -27,7 +29,7 @@ def _apply(instance: Any, data: dict[str, Any], m2m: tuple[str, ...]) -> dict[st
 
 
 @transaction.atomic
-def organisation_create(*, data: dict[str, Any], by: Any) -> Organisation:
+def organisation_create(*, data: FieldValues, by: User) -> Organisation:
     """Create an organisation from validated data; chain_nodes may be codes or ChainNode rows."""
     org = Organisation()
     deferred = _apply(org, data, ("chain_nodes",))
@@ -44,7 +46,7 @@ def organisation_create(*, data: dict[str, Any], by: Any) -> Organisation:
 
 
 def organisation_update(
-    *, organisation: Organisation, data: dict[str, Any], by: Any, row_version: int | None = None
+    *, organisation: Organisation, data: FieldValues, by: User, row_version: int | None = None
 ) -> Organisation:
     """Update fields; refuses when `row_version` no longer matches (someone saved in between)."""
     with versioned_change(
@@ -62,7 +64,7 @@ def organisation_update(
     return change.instance
 
 
-def _check_region(org: Organisation, by: Any) -> None:
+def _check_region(org: Organisation, by: User) -> None:
     """An organisation may sit anywhere in China (an investor in 浦东新区), but one outside the
     user's own regions stays reachable only while the user's unit maintains it: refuse a region
     that would make the record vanish from the person saving it."""
@@ -96,7 +98,7 @@ def _chain_nodes(values: Any) -> list[ChainNode]:
 
 
 @transaction.atomic
-def organisation_merge(*, keep: Organisation, merge: Organisation, by: Any) -> Organisation:
+def organisation_merge(*, keep: Organisation, merge: Organisation, by: User) -> Organisation:
     """Fold a duplicate into the record that stays.
 
     Contacts, spaces, services and chain nodes move over; the duplicate's name and aliases become
@@ -173,7 +175,7 @@ def _unique(items: Any) -> list[str]:
 
 
 @transaction.atomic
-def contact_create(*, organisation: Organisation, data: dict[str, Any], by: Any) -> Contact:
+def contact_create(*, organisation: Organisation, data: FieldValues, by: User) -> Contact:
     contact = Contact(organisation=organisation, **data)
     contact.full_clean()
     contact.save()

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.transitions import versioned_change
+from yiqiao.core.values import FieldValues
 
 from ..models import Space
 from .organisations import _apply
 
 
 @transaction.atomic
-def space_create(*, data: dict[str, Any], by: Any) -> Space:
+def space_create(*, data: FieldValues, by: User) -> Space:
     space = Space(**data)
     if space.owner_unit_id is None and getattr(by, "org_unit_id", None):
         space.owner_unit_id = by.org_unit_id
@@ -26,7 +26,7 @@ def space_create(*, data: dict[str, Any], by: Any) -> Space:
 
 
 def space_update(
-    *, space: Space, data: dict[str, Any], by: Any, row_version: int | None = None
+    *, space: Space, data: FieldValues, by: User, row_version: int | None = None
 ) -> Space:
     """Update a space's fields; refuses a stale `row_version`."""
     with versioned_change(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,6 +26,9 @@ from yiqiao.registry.models import ChainNode, Organisation, Region
 
 from ..engine.gaps import Candidate, NodeStats, gap, rank_targets
 from ..models import ChainEdge, GapRun, NodeGap, NodeTarget, PeerBenchmark, Target
+
+if TYPE_CHECKING:
+    from yiqiao.projects.models import Project
 
 #: Reference profile when staff have set none for a node: by level (position, group, leaf).
 DEFAULT_TARGETS = {1: (20, 5e8, 5), 2: (6, 1e8, 2), 3: (3, 3e7, 1)}
@@ -370,7 +373,7 @@ def target_set_status(*, target: Target, status: str, by: User) -> Target:
 
 
 @transaction.atomic
-def target_make_lead(*, target: Target, by: User) -> Any:
+def target_make_lead(*, target: Target, by: User) -> Project:
     """Turn a target into a project lead (projects' lead service); a target whose company is
     already in the pipeline links to that project instead of creating a second one."""
     from yiqiao.projects.models import Project, Stage
@@ -381,7 +384,7 @@ def target_make_lead(*, target: Target, by: User) -> Any:
     current = (
         Target.objects.select_for_update().select_related("organisation", "node").get(pk=target.pk)
     )
-    if current.project_id:
+    if current.project is not None:
         return current.project
     existing = (
         Project.objects.filter(investors=current.organisation)

@@ -9,10 +9,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 
-from yiqiao.accounts.models import User
+from yiqiao.accounts.models import OrgUnit, User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.scope import user_scope
@@ -105,7 +105,7 @@ def demand_accept(*, demand: Demand, by: User, row_version: int | None = None) -
 
 @transaction.atomic
 def demand_assign(
-    *, demand: Demand, by: User, assignee: Any, row_version: int | None = None, note: str = ""
+    *, demand: Demand, by: User, assignee: User, row_version: int | None = None, note: str = ""
 ) -> Demand:
     """Give an accepted need to an officer who answers it."""
     check_can_handle(by)
@@ -126,8 +126,8 @@ def demand_reassign(
     *,
     demand: Demand,
     by: User,
-    unit: Any,
-    assignee: Any = None,
+    unit: OrgUnit,
+    assignee: User | None = None,
     note: str = "",
     row_version: int | None = None,
 ) -> Demand:
@@ -255,7 +255,7 @@ def demand_convert(
     on: date | None = None,
     amount_yuan: Decimal | None = None,
     response: Response | None = None,
-    target: Any = None,
+    target: Model | None = None,
     note: str = "",
     row_version: int | None = None,
 ) -> Conversion:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -35,6 +35,26 @@ from ..models import (
     FundingStage,
 )
 from .routing import due_dates, route
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+
+class NeedDetails(TypedDict, total=False):
+    """The optional details of a need (``demand_submit``'s keywords) a caller may pass on."""
+
+    area_min_m2: Decimal | None
+    area_max_m2: Decimal | None
+    rent_max_yuan_per_m2_month: Decimal | None
+    cleanroom_iso: int | None
+    budget_yuan: Decimal | None
+    funding_amount_yuan: Decimal | None
+    funding_stage: str
+    chain_nodes: Iterable[str | ChainNode]
+    deadline: date | None
+    attachments: Sequence[UploadedFile]
+    now: datetime | None
+
 
 #: Same enterprise, same normalised text within this window → the existing demand is returned.
 DUPLICATE_WINDOW = timedelta(minutes=10)
@@ -292,7 +312,7 @@ def demand_create_from_event(
     category: str,
     text: str,
     title: str = "",
-    **fields: Any,
+    **fields: Unpack[NeedDetails],
 ) -> SubmitResult:
     """A need heard at a promotion event (推介会、对接会): channel ``event``, linked to the event."""
     return demand_submit(

@@ -4,7 +4,6 @@ the admins' writes that set them (audited)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,7 +24,7 @@ DEFAULT_RESPOND_DAYS = 5
 # ---- routing and time limits --------------------------------------------------------------
 
 
-def route(*, category: str, organisation: Organisation) -> Any:
+def route(*, category: str, organisation: Organisation) -> OrgUnit | None:
     """The org unit responsible for a category in the organisation's region (most specific
     active rule), else the default rule of the category, else the organisation's owner unit.
     """
@@ -111,7 +110,7 @@ def _check_admin(by: User) -> None:
 
 @transaction.atomic
 def routing_rule_save(
-    *, category: str, region_id: str, unit_id: str, allowed_units: list[Any], by: User
+    *, category: str, region_id: str, unit_id: str, allowed_units: list[OrgUnit], by: User
 ) -> RoutingRule:
     """Create or replace the rule for (category, region); region "" means all regions."""
     _check_admin(by)
@@ -163,7 +162,9 @@ def _rule_region(region_id: str, by: User) -> Region | None:
 
 
 @transaction.atomic
-def sla_policy_save(*, category: str, accept_days: Any, respond_days: Any, by: User) -> SlaPolicy:
+def sla_policy_save(
+    *, category: str, accept_days: int | str, respond_days: int | str, by: User
+) -> SlaPolicy:
     """Set the time limits (working days) of a category in the admin's unit's region (a
     superuser without a unit sets the platform default)."""
     _check_admin(by)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -250,7 +251,7 @@ def _span(text: str, needle: str) -> tuple[int, int]:
     return (at, at + len(needle)) if at >= 0 else (-1, -1)
 
 
-def link_fields(result: engine.LinkResult | None) -> dict[str, Any]:
+def link_fields(result: engine.LinkResult | None) -> dict[str, object]:
     if result is None:
         return {}
     return {
@@ -265,9 +266,11 @@ def link_fields(result: engine.LinkResult | None) -> dict[str, Any]:
     }
 
 
-def party_links(parties: Any, links: dict[str, engine.LinkResult]) -> list[dict[str, Any]]:
+def party_links(
+    parties: Iterable[str], links: dict[str, engine.LinkResult]
+) -> list[dict[str, object]]:
     """How each signing party was linked to the register (id, method)."""
-    out: list[dict[str, Any]] = []
+    out: list[dict[str, object]] = []
     for name in parties:
         result = links.get(name)
         entry = result.entry_id if result is not None else None

@@ -22,6 +22,7 @@ from django.utils import timezone
 from yiqiao.accounts.models import User
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.transitions import StaleEditError, versioned_change
+from yiqiao.core.values import FieldValues
 from yiqiao.registry.models import Organisation
 from yiqiao.registry.services import organisation_create
 
@@ -44,7 +45,7 @@ _TARGET = {
 }
 
 
-def _correct(fact: ExtractedFact, data: dict[str, Any], by: User) -> None:
+def _correct(fact: ExtractedFact, data: FieldValues, by: User) -> None:
     payload = dict(fact.payload)
     K = ExtractedFact.Kind
     if fact.kind == K.ORGANISATION:
@@ -123,7 +124,7 @@ def fact_review(
     fact: ExtractedFact,
     action: str,
     by: User,
-    data: dict[str, Any] | None = None,
+    data: FieldValues | None = None,
     row_version: int | None = None,
 ) -> ExtractedFact:
     """Confirm, correct or reject one fact; organisation names feed the dictionary."""

@@ -5,15 +5,15 @@ net of received, top-ups, 就高不重复) and that counts against the policy's 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
-from yiqiao.core.imports import Column, RowOutcome, chunks, import_audit_event
+from yiqiao.core.imports import Column, Progress, RowOutcome, chunks, import_audit_event
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.transitions import versioned_change
 from yiqiao.registry.models import Organisation
@@ -204,7 +204,7 @@ class AwardImporter(RegionScopedImporter):
         Column("说明", "note", False, "国家重大新药创制专项"),
     ]
 
-    def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, Any]:
+    def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, object]:
         organisation = organisation_by_key(
             self.user, values.get("organisation", "").strip(), errors
         )
@@ -228,7 +228,7 @@ class AwardImporter(RegionScopedImporter):
             "amount": amount, "note": values.get("note", "").strip()[:300],
         }  # fmt: skip
 
-    def file_key(self, data: dict[str, Any]) -> list[str]:
+    def file_key(self, data: Mapping[str, object]) -> list[str]:
         organisation = data.get("organisation")
         return [
             f"{getattr(organisation, 'pk', '')}:{data.get('policy_code')}:{data.get('awarded_on')}:{data.get('amount')}"
@@ -245,7 +245,7 @@ class AwardImporter(RegionScopedImporter):
             ).exists()  # fmt: skip
             outcome.action = "unchanged" if exists else "create"
 
-    def write(self, outcomes: list[RowOutcome], progress: Any) -> None:
+    def write(self, outcomes: list[RowOutcome], progress: Progress | None) -> None:
         policies = dict(Policy.objects.values_list("code", "pk"))
         rows = [o for o in outcomes if o.action == "create"]
         for part in chunks(rows):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.db import transaction
 from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
+from yiqiao.registry.models import Organisation
 
 from .. import engine
 from ..models import OrganisationFact
@@ -20,9 +20,9 @@ from ..profiles import fact_to_json, field_dictionary
 @transaction.atomic
 def organisation_fact_set(
     *,
-    organisation: Any,
+    organisation: Organisation,
     field: str,
-    value: Any,
+    value: object,
     as_of: dt.date,
     by: User,
     year: int | None = None,

@@ -19,6 +19,7 @@ from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.transitions import versioned_change
+from yiqiao.registry.models import Region
 
 from .. import engine
 from ..models import Policy, PolicyVersion
@@ -108,7 +109,7 @@ def policy_version_add(
     code_hint: str,
     text: str,
     file: str,
-    region: Any = None,
+    region: Region | None = None,
     by: User | None = None,
     library: dict[str, engine.Policy] | None = None,
 ) -> tuple[Policy, str]:
@@ -181,7 +182,7 @@ def policy_version_add(
 
 
 def policy_library_sync(
-    *, folder: str | Path = LIBRARY_DIR, region: Any = None, by: User | None = None
+    *, folder: str | Path = LIBRARY_DIR, region: Region | None = None, by: User | None = None
 ) -> SyncReport:
     """Load every policy file of ``folder`` into Policy/PolicyVersion rows.
 
@@ -272,7 +273,7 @@ def policy_draft_save(
     policy: Policy | None,
     text: str,
     by: User,
-    region: Any = None,
+    region: Region | None = None,
     row_version: int | None = None,
 ) -> tuple[Policy, str]:
     """Save a text written in the browser editor: a new policy (a draft of ``region``) or the

@@ -4,7 +4,8 @@ products): one audited record at a time, or a checked import file per list."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,8 +13,9 @@ from django.utils import timezone
 
 from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
-from yiqiao.core.imports import Column, RowOutcome, chunks, import_audit_event
+from yiqiao.core.imports import Column, Progress, RowOutcome, chunks, import_audit_event
 from yiqiao.core.models import AuditEvent
+from yiqiao.core.values import FieldValues
 from yiqiao.registry.models import Organisation
 from yiqiao.registry.services.imports import RegionScopedImporter
 
@@ -32,7 +34,7 @@ def list_spec(field: str) -> FieldSpec:
     return spec
 
 
-def record_data(spec: FieldSpec, raw: dict[str, Any]) -> dict[str, Any]:
+def record_data(spec: FieldSpec, raw: FieldValues) -> dict[str, object]:
     """A record's fields checked against the dictionary, in stored (JSON) form."""
     try:
         item = coerce_item(spec, raw, 0)
@@ -47,7 +49,7 @@ def organisation_record_add(
     *,
     organisation: Organisation,
     field: str,
-    data: dict[str, Any],
+    data: FieldValues,
     recorded_on: dt.date,
     by: User | None,
     source: str = "",
@@ -113,7 +115,7 @@ class RecordImporter(RegionScopedImporter):
         super().__init__(user)
         self.spec = list_spec(self.list_field)
 
-    def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, Any]:
+    def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, object]:
         from ..engine.profile_values import lenient_profile
 
         organisation = organisation_by_key(
@@ -133,9 +135,10 @@ class RecordImporter(RegionScopedImporter):
             errors.append(f"登记日期“{values['recorded_on']}”应为日期（如 2025-01-10）")
         return {"organisation": organisation, "data": data, "recorded_on": recorded}
 
-    def file_key(self, data: dict[str, Any]) -> list[str]:
+    def file_key(self, data: Mapping[str, object]) -> list[str]:
         organisation = data.get("organisation")
-        return [f"{getattr(organisation, 'pk', '')}:{sorted(data.get('data', {}).items())}"]
+        fields = cast("dict[str, Any]", data.get("data", {}))  # parse_row's checked record
+        return [f"{getattr(organisation, 'pk', '')}:{sorted(fields.items())}"]
 
     def resolve_existing(self, outcomes: list[RowOutcome]) -> None:
         for outcome in outcomes:
@@ -147,7 +150,7 @@ class RecordImporter(RegionScopedImporter):
             ).exists()
             outcome.action = "unchanged" if exists else "create"
 
-    def write(self, outcomes: list[RowOutcome], progress: Any) -> None:
+    def write(self, outcomes: list[RowOutcome], progress: Progress | None) -> None:
         today = timezone.localdate()
         rows = [o for o in outcomes if o.action == "create"]
         for part in chunks(rows):

@@ -4,7 +4,8 @@
 ``Candidate`` with its RESOURCES.md attributes (spaces located in the district, platform
 services, investor profiles, partner organisations, published policies), cached per district
 and data version. ``match_need(text, category, …)`` parses the need
-(``engine.understand``), ranks requirement by requirement (``engine.rank``) and returns what
+(``engine.understand``), ranks requirement by requirement (``engine.rank``, served by its index
+``engine.rank_index``: the same results as ``rank.rank``) and returns what
 ``yiqiao demands match`` prints and the need page shows: the requirements with the words they
 were read from, and per result each requirement met ✓ / unmet ✗ / unknown ? with the record's
 value, never a raw score.
@@ -31,7 +32,8 @@ from yiqiao.vocab import ATTRIBUTES, UNIT_LABELS, VOCABULARIES
 from yiqiao.vocab.units import iso_label
 
 from .engine import lexicon
-from .engine.rank import Candidate, Ranked, Relevance, rank
+from .engine.rank import Candidate, Ranked
+from .engine.rank_index import RankIndex
 from .engine.understand import ParsedNeed, Requirement, understand
 
 #: Organisation kinds offered as partners (investors are offered through their profiles).
@@ -100,7 +102,7 @@ def policy_attributes(policy: Policy, *, as_of: dt.date) -> dict[str, Any]:
 @dataclass
 class Catalogue:
     candidates: list[Candidate]
-    relevance: Relevance
+    index: RankIndex
     version: tuple[Any, ...]
     urls: dict[str, str] = field(default_factory=dict)
 
@@ -197,7 +199,7 @@ def catalogue_for(root: Region | None, as_of: dt.date) -> Catalogue:
         cached = _CACHE.get(key)
         if cached is None or cached.version != version:
             candidates = load_candidates(root, as_of)
-            cached = Catalogue(candidates, Relevance(candidates), version)
+            cached = Catalogue(candidates, RankIndex(candidates), version)
             _CACHE.clear()
             _CACHE[key] = cached
         return cached
@@ -360,13 +362,8 @@ def match_need(
     """Parse and rank one need against the district's catalogue."""
     catalogue = catalogue_for(root, as_of)
     parsed = parsed or understand(text, category)
-    ranked = rank(
-        parsed,
-        catalogue.candidates,
-        top=top,
-        relevance=catalogue.relevance,
-        include_unmet=include_unmet,
-        exclude_keys=exclude_keys,
+    ranked = catalogue.index.rank(
+        parsed, top=top, include_unmet=include_unmet, exclude_keys=exclude_keys
     )
     return MatchOutcome(parsed, [ResultView(r) for r in ranked])
 

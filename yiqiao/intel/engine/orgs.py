@@ -526,13 +526,24 @@ def is_event_name(name: str) -> bool:
     return _event_end().search(name) is not None
 
 
+def _generic_core(name: str) -> bool:
+    """A legal suffix behind a level word ("国家级学会", "省级协会") names a kind, not a body."""
+    suffix = longest_suffix(name)
+    return bool(
+        suffix and suffix in _LEGAL_SUFFIXES and name[: len(name) - len(suffix)] in _LEVEL_WORDS
+    )
+
+
+_LEVEL_WORDS = frozenset(lexicon.words("level_words"))
+
+
 def from_candidates(cands: Iterable[Any]) -> list[Organisation]:
     """Organisations from accepted candidates (see :mod:`.candidates`), one per name; a
     meeting's name is an event, never an organisation."""
     seen: dict[str, Organisation] = {}
     for c in cands:
         name = c.name
-        if name in _GENERIC_NAMES or name in seen or is_event_name(name):
+        if name in _GENERIC_NAMES or name in seen or is_event_name(name) or _generic_core(name):
             continue
         seen[name] = Organisation(name, _kind_for(name), "model", "候选名称经分类模型确认为机构名")
     return list(seen.values())

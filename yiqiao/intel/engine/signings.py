@@ -422,6 +422,8 @@ def _statement(
     head = text[: verb.start()]
     if _CUMULATIVE.search(head) and not _PERIOD_OK.search(head):
         return None
+    if _PERIOD_OK.search(head) and re.search(r"已(?:经)?$", head):
+        return None  # "今年以来,某县已签订…协议25个": the period's running total, not a signing
     years = [int(y) for y in re.findall(r"(20\d{2}|19\d{2})年", head)]
     if published_year and years and max(years) < published_year and "月" not in head:
         return None  # a past year's total

@@ -1,7 +1,7 @@
 """Evaluation floors on every labelled split, each within two points of the reported score.
 
-Splits: the news corpus's ``train``, ``dev``, ``retired``, ``frozen``, ``dev2`` and ``frozen2`` parts
-(``yiqiao/intel/corpus/<split>/``; ``retired`` is the first frozen part, retired in session 4 because
+Splits: the news corpus's ``train``, ``dev``, ``retired``, ``frozen``, ``dev2``, ``frozen2`` and
+``frozen3`` parts (``yiqiao/intel/corpus/<split>/``; ``retired`` is the first frozen part, retired in session 4 because
 its aggregate had been looked at for several engine variants, so its floors guard regressions only),
 the older corpus at the corpus root (``labels.json``), and the shared seed articles
 (``../shared/seeds``, evaluation only, found beside the repository or one level up).  Frozen
@@ -37,6 +37,7 @@ SPLITS: dict[str, Path] = {
     "frozen": CORPUS / "frozen",
     "dev2": CORPUS / "dev2",
     "frozen2": CORPUS / "frozen2",
+    "frozen3": CORPUS / "frozen3",
     "seeds": _seeds(),
 }
 # floor = reported F1 minus two points, rounded up to the next hundredth (so never more than two
@@ -79,9 +80,9 @@ FLOORS: dict[str, dict[str, float]] = {
     # batch 9, session 5: the second dev part (16 articles; the first 8 were used to find this
     # session's rules, the other 8 were added after the frozen2 score and changed nothing)
     "dev2": {
-        "organisations": 0.83,
+        "organisations": 0.84,
         "money": 0.98,
-        "signing_records": 0.87,
+        "signing_records": 0.91,
         "signing_parties": 0.85,
         "event_dates": 0.88,
         "trap_violations": 0,
@@ -93,6 +94,17 @@ FLOORS: dict[str, dict[str, float]] = {
         "signing_records": 0.84,
         "signing_parties": 0.62,
         "event_dates": 0.92,
+        "trap_violations": 0,
+    },
+    # batch 10, session 5: the fourth frozen part (21 articles), written and committed before the
+    # second round of rules, scored once after the last change (signing parties: the in-repo
+    # scorer gives 0.613 where the shared score_news.py gives 0.635; the floor follows the former)
+    "frozen3": {
+        "organisations": 0.86,
+        "money": 0.98,
+        "signing_records": 0.75,
+        "signing_parties": 0.60,
+        "event_dates": 0.89,
         "trap_violations": 0,
     },
     # the first frozen part, peeked in session 3: a regression guard only

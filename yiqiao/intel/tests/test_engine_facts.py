@@ -69,6 +69,8 @@ def _signings(text: str) -> list[tuple[tuple[str, ...], float | None, int | None
             [(("合肥高新区", "澜屿医疗科技有限公司"), 2_000_000_000, 1)],
         ),
         ("高新区将在用地、人才和资金方面给予签约项目全力支持。", []),
+        # the period's running total ("今年以来…已签订"), not a signing of the report
+        ("今年以来,某县已签订重大招商引资项目协议25个,总投资218.6亿元。", []),
         ("签约仪式在区行政服务中心举行。", []),
     ],
 )

@@ -98,3 +98,17 @@ def test_it_tells_a_meetings_name_from_an_organisation(name: str, event: bool) -
     assert orgs.is_event_name(name) is event
     accepted = orgs.from_candidates([type("C", (), {"name": name})()])
     assert (accepted == []) is event
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("国家级学会", False),  # "16家国家级学会、协会": a kind of body, not one
+        ("省级协会", False),
+        ("康复大学", True),  # a generic-looking core is still a name when it is not a level word
+        ("某某会计师事务所", True),
+    ],
+)
+def test_it_drops_a_level_word_with_a_legal_suffix(name: str, kept: bool) -> None:
+    accepted = orgs.from_candidates([type("C", (), {"name": name})()])
+    assert (accepted != []) is kept

@@ -17,6 +17,8 @@ What a financing need asks (``requirements``):
 - **instrument** (hard): ``investor.instruments`` contains one of the forms asked for (an equity
   investor answers convertible and grant-to-equity rounds too);
 - **lead** (preference): ``investor.lead_capable`` when the need looks for a lead;
+- **currency** (preference): ``investor.currencies`` contains the round's currency when it is not
+  renminbi (a US-dollar round);
 - **region** (preference): ``investor.local_presence`` for "local", ``investor.regions`` covers the
   others;
 - **portfolio** (preferences, ``investor.portfolio``): follow-on, no conflict, a precedent.
@@ -36,7 +38,7 @@ from typing import Any
 
 from yiqiao.demands.engine.rank import Candidate, Ranked, Verdict, rank
 from yiqiao.demands.engine.understand import ParsedNeed, Requirement
-from yiqiao.vocab import INSTRUMENT, REGION, SECTOR, STAGE
+from yiqiao.vocab import CURRENCY, INSTRUMENT, REGION, SECTOR, STAGE
 from yiqiao.vocab.closures import sector_covers
 from yiqiao.vocab.legacy import INVESTOR_STAGE_LEGACY
 
@@ -64,6 +66,7 @@ class InvestorFacts:
     lead_capable: bool | None = None
     local_presence: bool | None = None
     active: bool = True
+    currencies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,7 @@ class RoundFacts:
     year: int
     role: str = ""  # lead / follow / "" (either); empty with wants_lead means lead
     text: str = ""
+    currency: str = "CNY"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +146,10 @@ def requirements(need: RoundFacts) -> list[Requirement]:
         out.append(_list_requirement("investor.instruments", "contains", wanted))
     if role == "lead":
         out.append(Requirement("investor.lead_capable", "eq", True, None, NO_SPAN, True))
+    if need.currency and need.currency != "CNY":
+        out.append(
+            Requirement("investor.currencies", "contains", need.currency, None, NO_SPAN, True)
+        )
     regions = list(dict.fromkeys(need.investor_regions))
     if "local" in regions:
         out.append(Requirement("investor.local_presence", "eq", True, None, NO_SPAN, True))
@@ -187,6 +195,7 @@ def candidate(inv: InvestorFacts) -> Candidate:
         "investor.ticket_max_yuan": float(inv.ticket_max) if inv.ticket_max is not None else None,
         "investor.instruments": list(instruments) if instruments else None,
         "investor.regions": list(inv.regions) or None,
+        "investor.currencies": list(inv.currencies) or None,
         "investor.lead_capable": inv.lead_capable,
         "investor.local_presence": local,
         "investor.active": inv.active,
@@ -276,6 +285,10 @@ def _preference_line(v: Verdict) -> str | None:
     if name == "investor.lead_capable":
         text = {"met": "可担任领投", "unmet": "通常不担任领投", "unknown": "未标明能否领投"}
         return f"{mark} {text[v.status]}（本轮寻求领投方，优先）"
+    if name == "investor.currencies":
+        cur = CURRENCY.label(str(v.requirement.value))
+        text = {"met": f"可投{cur}", "unmet": f"不投{cur}", "unknown": f"未标明能否投{cur}"}
+        return f"{mark} {text[v.status]}（本轮以{cur}计，优先）"
     if name == "investor.local_presence":
         text = {"met": "在企业所在城市设有机构", "unmet": "在本地未设机构"}
         return f"{mark} {text.get(v.status, '本地机构情况需核实')}（期望本地投资方，优先）"

@@ -95,6 +95,7 @@ def _facts(need: FinancingNeed, profiles: list[InvestorProfile]) -> list[Investo
                 lead_capable=p.lead_capable,
                 local_presence=p.local_presence,
                 active=bool(p.active and org.is_active),
+                currencies=tuple(p.currencies or ()),
             )
         )
     return out
@@ -118,7 +119,8 @@ def round_facts(need: FinancingNeed) -> RoundFacts:
         wants_lead=need.role_wanted == FinancingNeed.Role.LEAD,
         year=(need.published_on or timezone.localdate()).year,
         role=need.role_wanted if need.role_wanted != FinancingNeed.Role.ANY else "",
-        text=" ".join(x for x in (need.title, need.use_of_funds) if x),
+        text=" ".join(x for x in (need.title, need.summary, need.use_of_funds) if x),
+        currency=need.currency,
     )
 
 

@@ -196,3 +196,22 @@ def test_it_puts_a_follow_on_investor_first() -> None:
     ranked = shortlist(B_ROUND, [plain, holder])
     assert [f.investor.key for f in ranked] == [41, 40]
     assert "✓ 已投资该企业（A，2024年）" in ranked[0].lines
+
+
+def test_it_prefers_an_investor_that_invests_in_the_rounds_currency() -> None:
+    usd = RoundFacts(
+        company_key=1,
+        round="B",
+        amount=Decimal("200000000"),
+        sectors=("ivd",),
+        instruments=("equity",),
+        investor_regions=(),
+        wants_lead=False,
+        year=2026,
+        currency="USD",
+    )
+    rmb, dollars = investor(50, currencies=("CNY",)), investor(51, currencies=("CNY", "USD"))
+    ranked = shortlist(usd, [rmb, dollars])
+    assert [f.investor.key for f in ranked] == [51, 50]
+    assert [f.standing for f in ranked] == ["met", "met"]
+    assert "✗ 不投美元（本轮以美元计，优先）" in ranked[1].lines

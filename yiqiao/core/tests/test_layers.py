@@ -111,3 +111,62 @@ def test_it_has_no_import_circle() -> None:
         if node not in index:
             visit(node)
     assert circles == []
+
+
+# A broad handler (bare, Exception, BaseException) either raises again or stands at a boundary
+# that records the failure where someone sees it; each such place is named here with its record.
+RECORDING_BOUNDARIES = {
+    ("policies/services/screening.py", "screening_run_execute"): "the run: FAILED and its error",
+    ("core/management/commands/worker.py", "beat"): "the worker's log; the beat is retried",
+}
+BROAD = {"Exception", "BaseException"}
+
+
+def _is_broad(handler: ast.ExceptHandler) -> bool:
+    kinds = handler.type
+    if kinds is None:
+        return True
+    names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
+    return any(isinstance(n, ast.Name) and n.id in BROAD for n in names)
+
+
+def broad_handlers_that_swallow(root: Path) -> list[str]:
+    """``module function:line`` of each broad ``except`` whose body never raises again and which
+    is not a recording boundary."""
+    found: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        module = str(path.relative_to(root))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = [
+            n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        ]
+        for handler in ast.walk(tree):
+            if not isinstance(handler, ast.ExceptHandler) or not _is_broad(handler):
+                continue
+            if any(isinstance(n, ast.Raise) for s in handler.body for n in ast.walk(s)):
+                continue
+            around = [f for f in functions if f.lineno <= handler.lineno <= (f.end_lineno or 0)]
+            name = max(around, key=lambda f: f.lineno).name if around else "<module>"
+            if (module, name) not in RECORDING_BOUNDARIES:
+                found.append(f"{module} {name}:{handler.lineno}")
+    return found
+
+
+def test_it_hides_no_failure_behind_a_broad_except() -> None:
+    assert broad_handlers_that_swallow(ROOT) == []
+
+
+def test_it_tells_a_broad_except_that_swallows(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "things.py").write_text(
+        "def quiet():\n"
+        "    try:\n        work()\n    except Exception:\n        pass\n"
+        "def loud():\n"
+        "    try:\n        work()\n    except (ValueError, BaseException):\n        log()\n        raise\n"
+        "def narrow():\n"
+        "    try:\n        work()\n    except ValueError:\n        pass\n",
+        encoding="utf-8",
+    )
+    assert broad_handlers_that_swallow(tmp_path) == ["app/things.py quiet:4"]

@@ -39,6 +39,21 @@ class Column:
     aliases: tuple[str, ...] = ()
 
 
+class RowValues:
+    """The values read from one row so far, and the row's messages: ``attempt`` keeps a field's
+    parsed value, or the message of the ``ValueError`` that refused it (the row goes on)."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.data: dict[str, Any] = {}
+        self.errors = errors
+
+    def attempt(self, key: str, parse: Callable[[], object]) -> None:
+        try:
+            self.data[key] = parse()
+        except ValueError as exc:
+            self.errors.append(str(exc))
+
+
 @dataclass
 class RowOutcome:
     line: int

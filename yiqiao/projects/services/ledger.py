@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from yiqiao.accounts.models import User
 from yiqiao.core.audit import snapshot
-from yiqiao.core.imports import Column, RowOutcome, choice_value, import_audit_event
+from yiqiao.core.imports import Column, RowOutcome, RowValues, choice_value, import_audit_event
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.scope import user_scope
 from yiqiao.core.tabular import parse_date, parse_decimal, parse_int, split_list
@@ -96,13 +96,8 @@ class ProjectLedgerImporter(RegionScopedImporter):
         return matches[0]
 
     def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, object]:
-        data: dict[str, Any] = {}
-
-        def attempt(key: str, fn: Callable[[], Any]) -> None:
-            try:
-                data[key] = fn()
-            except ValueError as exc:
-                errors.append(str(exc))
+        row = RowValues(errors)
+        data, attempt = row.data, row.attempt
 
         title = values.get("name", "").strip()
         if not title:

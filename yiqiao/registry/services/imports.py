@@ -23,6 +23,7 @@ from yiqiao.core.imports import (
     Importer,
     Plan,
     RowOutcome,
+    RowValues,
     choice_value,
     chunks,
     import_apply,
@@ -178,13 +179,8 @@ class OrganisationImporter(RegionScopedImporter):
         raise ValueError(f"注册区域“{text}”不存在")
 
     def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, object]:
-        data: dict[str, Any] = {}
-
-        def attempt(key: str, fn: Callable[[], Any]) -> None:
-            try:
-                data[key] = fn()
-            except ValueError as exc:
-                errors.append(str(exc))
+        row = RowValues(errors)
+        data, attempt = row.data, row.attempt
 
         name = values.get("name", "").strip()
         if not name:
@@ -462,13 +458,8 @@ class SpaceImporter(RegionScopedImporter):
     ]
 
     def parse_row(self, values: dict[str, str], errors: list[str]) -> dict[str, object]:
-        data: dict[str, Any] = {}
-
-        def attempt(key: str, fn: Callable[[], Any]) -> None:
-            try:
-                data[key] = fn()
-            except ValueError as exc:
-                errors.append(str(exc))
+        row = RowValues(errors)
+        data, attempt = row.data, row.attempt
 
         name = values.get("name", "").strip()
         if not name:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -35,10 +36,26 @@ from .forms import (
 from .models import AgendaSession, Event, InvestorFeedback, Registration
 from .services import meetings
 
+T = TypeVar("T")
+
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
+
+
+def _attempt(
+    request: HttpRequest, action: Callable[[], T], success: Callable[[T], str]
+) -> T | None:
+    """Run one service call for a page: a refusal becomes the page's error messages (None is
+    returned), a success its confirmation."""
+    try:
+        done = action()
+    except ValidationError as exc:
+        _errors(request, exc)
+        return None
+    messages.success(request, success(done))
+    return done
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -207,12 +224,11 @@ def checkin_list(request: HttpRequest, pk: int) -> HttpResponse:
 def checkin(request: SignedInRequest, registration_id: int) -> HttpResponse:
     registration = queries.access_registration(request.user, registration_id)
     queries.access_event(request.user, registration.event_id, for_edit=True)
-    try:
-        registration = services.registration_check_in(registration=registration, by=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, f"{registration.organisation_name} 已签到")
+    _attempt(
+        request,
+        lambda: services.registration_check_in(registration=registration, by=request.user),
+        lambda done: f"{done.organisation_name} 已签到",
+    )
     url = reverse("events:checkin-list", args=[registration.event_id])
     q = request.POST.get("q", "")
     return redirect(f"{url}?q={q}" if q else url)
@@ -295,12 +311,11 @@ def participant_add(request: SignedInRequest, pk: int) -> HttpResponse:
 def participant_cancel(request: SignedInRequest, participant_id: int) -> HttpResponse:
     participant = queries.access_participant(request.user, participant_id)
     queries.access_event(request.user, participant.event_id, for_edit=True)
-    try:
-        meetings.participant_cancel(participant=participant, by=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, f"“{participant.name}”已退出，日程已重新安排，其他会谈不变")
+    _attempt(
+        request,
+        lambda: meetings.participant_cancel(participant=participant, by=request.user),
+        lambda done: f"“{done.name}”已退出，日程已重新安排，其他会谈不变",
+    )
     return _meetings_redirect(participant.event_id)
 
 
@@ -356,16 +371,13 @@ def schedule_run(request: SignedInRequest, pk: int) -> HttpResponse:
     event = queries.access_event(request.user, pk, for_edit=True)
     form = RunForm(request.POST)
     limit = form.cleaned_data["time_limit_s"] if form.is_valid() else 30.0
-    try:
-        schedule = meetings.schedule_run(event=event, by=request.user, time_limit_s=limit)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(
-            request,
-            f"已生成日程 v{schedule.version}：{schedule.breakdown['meetings']} 场会谈；"
-            "后台正在优化",
-        )
+    _attempt(
+        request,
+        lambda: meetings.schedule_run(event=event, by=request.user, time_limit_s=limit),
+        lambda done: (
+            f"已生成日程 v{done.version}：{done.breakdown['meetings']} 场会谈；后台正在优化"
+        ),
+    )
     return _meetings_redirect(pk)
 
 
@@ -374,12 +386,11 @@ def schedule_run(request: SignedInRequest, pk: int) -> HttpResponse:
 def schedule_publish(request: SignedInRequest, schedule_id: int) -> HttpResponse:
     schedule = queries.access_schedule(request.user, schedule_id)
     queries.access_event(request.user, schedule.event_id, for_edit=True)
-    try:
-        meetings.schedule_publish(schedule=schedule, by=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, f"日程 v{schedule.version} 已发布")
+    _attempt(
+        request,
+        lambda: meetings.schedule_publish(schedule=schedule, by=request.user),
+        lambda done: f"日程 v{done.version} 已发布",
+    )
     return _meetings_redirect(schedule.event_id)
 
 
@@ -625,10 +636,9 @@ def forms_datetime(raw: str) -> Any:
 def registration_cancel(request: SignedInRequest, registration_id: int) -> HttpResponse:
     registration = queries.access_registration(request.user, registration_id)
     queries.access_event(request.user, registration.event_id, for_edit=True)
-    try:
-        services.registration_cancel(registration=registration, by=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, f"{registration.organisation_name} 的报名已取消")
+    _attempt(
+        request,
+        lambda: services.registration_cancel(registration=registration, by=request.user),
+        lambda done: f"{done.organisation_name} 的报名已取消",
+    )
     return redirect("events:checkin-list", registration.event_id)

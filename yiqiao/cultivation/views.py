@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yiqiao.accounts.http import SignedInRequest
 from yiqiao.core.access import VIEW, access_object
 from yiqiao.registry.models import Organisation
 
@@ -92,7 +93,7 @@ def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def recognition_add(request: HttpRequest, pk: int) -> HttpResponse:
+def recognition_add(request: SignedInRequest, pk: int) -> HttpResponse:
     _staff(request)
     organisation = access_object(Organisation, request.user, pk, "change")
     form = RecognitionForm(request.POST)
@@ -116,7 +117,7 @@ def recognition_add(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence=data["evidence"],
                 skip_basis=data["skip_basis"],
             ),
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
     except ValidationError as exc:
         messages.error(request, f"未保存：{_errors(exc)}")
@@ -139,7 +140,7 @@ def target_records(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def criteria(request: HttpRequest, rung: str) -> HttpResponse:
+def criteria(request: SignedInRequest, rung: str) -> HttpResponse:
     """A rung's criteria: the text in force, its dated versions, and (for admins) a new
     version, checked like a policy (parsed, its test cases run) before it is stored."""
     _staff(request)
@@ -155,7 +156,7 @@ def criteria(request: HttpRequest, rung: str) -> HttpResponse:
                     text=form.cleaned_data["text"],
                     effective_from=form.cleaned_data["effective_from"],
                     note=form.cleaned_data["note"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                 )
             except (ValidationError, PermissionDenied) as exc:
                 message = _errors(exc) if isinstance(exc, ValidationError) else str(exc)

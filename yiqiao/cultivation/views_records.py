@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yiqiao.accounts.http import SignedInRequest
 from yiqiao.core.access import access_object, resolve_reference
 from yiqiao.registry.models import Organisation
 
@@ -72,14 +73,14 @@ def pool(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def pool_enter(request: HttpRequest) -> HttpResponse:
+def pool_enter(request: SignedInRequest) -> HttpResponse:
     _staff(request)
 
     def write(data: dict[str, Any]) -> str:
         organisation = _organisation(request, data["organisation"])
         services.listing_enter(
             organisation=organisation, board=data["board"], entered_on=data["entered_on"],
-            sponsor=data["sponsor"], basis=data["basis"], by=request.user,  # type: ignore[arg-type]
+            sponsor=data["sponsor"], basis=data["basis"], by=request.user,
         )  # fmt: skip
         return f"已入库：{organisation.name}"
 
@@ -88,7 +89,7 @@ def pool_enter(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def pool_advance(request: HttpRequest, pk: int) -> HttpResponse:
+def pool_advance(request: SignedInRequest, pk: int) -> HttpResponse:
     _staff(request)
     candidate = access_object(
         ListingCandidate.objects.select_related("organisation"), request.user, pk, "change"
@@ -98,7 +99,7 @@ def pool_advance(request: HttpRequest, pk: int) -> HttpResponse:
         moved = services.listing_advance(
             candidate=candidate, to_stage=data["to_stage"], on=data["on"],
             stock_code=data["stock_code"], row_version=data["row_version"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )  # fmt: skip
         return f"{candidate.organisation.name}：{moved.get_stage_display()}"
 
@@ -130,7 +131,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def approval_add(request: HttpRequest) -> HttpResponse:
+def approval_add(request: SignedInRequest) -> HttpResponse:
     _staff(request)
 
     def write(data: dict[str, Any]) -> str:
@@ -147,7 +148,7 @@ def approval_add(request: HttpRequest) -> HttpResponse:
         record["priority"] = data["priority"]
         services.approval_record(
             organisation=organisation, kind=kind, data=record,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )  # fmt: skip
         return f"已登记：{organisation.name} {data['number']}"
 
@@ -170,7 +171,7 @@ def talent(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def talent_add(request: HttpRequest) -> HttpResponse:
+def talent_add(request: SignedInRequest) -> HttpResponse:
     _staff(request)
 
     def write(data: dict[str, Any]) -> str:
@@ -182,7 +183,7 @@ def talent_add(request: HttpRequest) -> HttpResponse:
                 brought_in_on=data["brought_in_on"], support_yuan=data["support_yuan"],
                 support_note=data["support_note"],
             ),
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )  # fmt: skip
         return f"已登记人才团队：{team.name}"
 

@@ -11,7 +11,7 @@ from yiqiao.core.widgets import DateInput, TimeInput, use_picker
 from yiqiao.demands.models import Category
 from yiqiao.projects.forms import INVESTOR_KINDS
 from yiqiao.projects.models import Currency, Project, Signing
-from yiqiao.registry.models import Organisation
+from yiqiao.registry.models import Organisation, Region
 
 from .models import Event, Meeting
 
@@ -63,6 +63,34 @@ class RegistrationForm(forms.Form):
     contact_phone = forms.CharField(label=_("手机"), max_length=40)
     attendees = forms.IntegerField(label=_("参会人数"), min_value=1, max_value=20, initial=1)
     interests = forms.CharField(label=_("关注方向/对接诉求"), max_length=300, required=False)
+
+
+class WalkInForm(forms.Form):
+    """An attendee who arrives without a registration, checked in in one step: an organisation
+    of the register (searched among what the user may see) or a new one, added inline."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("名录中的机构"), queryset=Organisation.objects.none(), required=False
+    )
+    new_name = forms.CharField(label=_("或新机构名称"), max_length=120, required=False)
+    new_kind = forms.ChoiceField(
+        label=_("新机构类型"),
+        choices=Organisation.Kind.choices,
+        initial=Organisation.Kind.ENTERPRISE,
+        required=False,
+    )
+    new_region = forms.ModelChoiceField(
+        label=_("新机构所在区域"), queryset=Region.objects.none(), required=False
+    )
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False)
+    contact_name = forms.CharField(label=_("联系人"), max_length=60)
+    contact_phone = forms.CharField(label=_("手机"), max_length=40)
+    attendees = forms.IntegerField(label=_("参会人数"), min_value=1, max_value=20, initial=1)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        use_picker(self.fields["organisation"], "organisations", user, active="1")
+        use_picker(self.fields["new_region"], "regions", user, exclude_kind="park")
 
 
 class ParticipantForm(forms.Form):

@@ -16,6 +16,7 @@ urlpatterns = [
         name="registration-cancel",
     ),
     path("<int:pk>/checkin/", views.checkin_list, name="checkin-list"),
+    path("<int:pk>/checkin/walk-in/", views.checkin_walk_in, name="checkin-walk-in"),
     path("registrations/<int:registration_id>/checkin/", views.checkin, name="checkin"),
     path("checkin/<str:token>/", views.checkin_token, name="checkin-token"),
     path("<int:pk>/meetings/", views.meetings_page, name="meetings"),

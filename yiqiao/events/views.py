@@ -32,6 +32,7 @@ from .forms import (
     RunForm,
     SigningForm,
     UploadForm,
+    WalkInForm,
 )
 from .models import AgendaSession, Event, InvestorFeedback, Registration
 from .services import meetings
@@ -56,6 +57,20 @@ def _attempt(
         return None
     messages.success(request, success(done))
     return done
+
+
+#: A refused walk-in names the register's fields; the form shows them at its own fields.
+_WALK_IN_FIELDS = {"name": "new_name", "kind": "new_kind", "region": "new_region"}
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    """Put a service's refusal on the form's fields (the rest above the form)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for key, errors in exc.message_dict.items():
+        field = _WALK_IN_FIELDS.get(key, key)
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -213,10 +228,47 @@ def checkin_list(request: HttpRequest, pk: int) -> HttpResponse:
     event = queries.access_event(request.user, pk)
     q = request.GET.get("q", "").strip()[:60]
     rows = list(queries.registrations(event, q)[:300])
-    context = {"event": event, "registrations": rows, "q": q}
+    context: dict[str, Any] = {"event": event, "registrations": rows, "q": q}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "events/_checkin_rows.html", context)
+    if getattr(request.user, "can_edit_register", False):
+        context["walk_in"] = WalkInForm(user=request.user)
     return render(request, "events/checkin.html", context)
+
+
+@login_required
+@require_POST
+def checkin_walk_in(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Record and check in an attendee who has no registration (and whose organisation may not
+    be in the register yet) in one step; on a refusal the page shows the form with the reasons."""
+    event = queries.access_event(request.user, pk, for_edit=True)
+    form = WalkInForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration = services.registration_walk_in(
+                event=event,
+                by=request.user,
+                organisation=data["organisation"],
+                new_name=data["new_name"],
+                new_kind=data["new_kind"],
+                new_region=data["new_region"],
+                uscc=data["uscc"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                attendees=data["attendees"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s 已登记并签到") % {"name": registration.organisation_name},
+            )
+            return redirect("events:checkin-list", event.pk)
+    rows = list(queries.registrations(event, "")[:300])
+    context = {"event": event, "registrations": rows, "q": "", "walk_in": form}
+    return render(request, "events/checkin.html", context, status=422)
 
 
 @login_required

@@ -30,8 +30,10 @@ from .registrations import (
     RegistrationResult,
     registration_cancel,
     registration_check_in,
+    registration_organisation,
     registration_same_contact,
     registration_submit,
+    registration_walk_in,
 )
 from .setup import (
     INVITATION_HEADERS,
@@ -64,8 +66,10 @@ __all__ = [
     "product_add",
     "registration_cancel",
     "registration_check_in",
+    "registration_organisation",
     "registration_same_contact",
     "registration_submit",
+    "registration_walk_in",
     "request_create",
     "roadshow_add",
     "rule_set",

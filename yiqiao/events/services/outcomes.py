@@ -159,7 +159,8 @@ def _organisation_of(participant: Participant) -> Organisation:
         raise ValidationError(f"“{participant.name}”是政府部门，不能作为需求方或投资方")
     if registration.organisation is None:
         raise ValidationError(
-            f"“{registration.organisation_name}”尚未收录到机构名录，请先在名录中新增并关联后再登记"
+            f"“{registration.organisation_name}”尚未收录到机构名录：请在签到页“现场登记并签到”中"
+            "填写其名称与所在区域，加入名录并关联后再登记"
         )
     return registration.organisation
 

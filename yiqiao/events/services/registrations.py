@@ -15,6 +15,7 @@ from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record, snapshot
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.text import name_normalise
+from yiqiao.registry.models import Organisation, Region
 
 from ..models import (
     Event,
@@ -160,3 +161,79 @@ def registration_cancel(*, registration: Registration, by: User) -> Registration
     current.save(update_fields=["status", "updated_at"])
     audit_record(actor=by, action=AuditEvent.Action.TRANSITION, instance=current, note="取消报名")
     return current
+
+
+def registration_organisation(
+    *,
+    by: User,
+    organisation: Organisation | None = None,
+    name: str = "",
+    kind: str = "",
+    region: Region | None = None,
+    uscc: str = "",
+) -> Organisation:
+    """The register's organisation of an attendee: the one chosen (among those ``by`` may see),
+    else the one ``by`` may see with this uscc or name, else a new one added in the same step
+    (``name``, ``kind``, ``region``), maintained by ``by``'s unit and validated as the
+    register's own form does (a region outside the user's regions is allowed, as for an outside
+    investor). Refuses with a message naming the missing field; writes nothing then."""
+    from yiqiao.core.access import VIEW
+    from yiqiao.registry.services import organisation_create
+
+    visible = Organisation.objects.restrict(by, VIEW)
+    name = name.strip()
+    if organisation is not None:
+        if name:
+            raise ValidationError({"new_name": "已选择名录中的机构，请不要再填写新机构名称"})
+        if not visible.filter(pk=organisation.pk).exists():
+            raise ValidationError({"organisation": "名录中没有这个机构"})
+        return organisation
+    if not name:
+        raise ValidationError({"organisation": "请选择名录中的机构，或填写新机构的名称与所在区域"})
+    code = _clean_uscc(uscc)
+    same = Q(name_normalised=name_normalise(name)[:120]) | (Q(uscc=code) if code else Q(pk=None))
+    found = visible.filter(same, is_active=True).order_by("id").first()
+    if found is not None:
+        return found  # already in the register: link it, never a second record
+    if region is None:
+        raise ValidationError({"new_region": "新机构请选择所在区域"})
+    data: dict[str, object] = {"name": name, "kind": kind or Organisation.Kind.ENTERPRISE}
+    data.update(region=region, uscc=code or None)
+    return organisation_create(data=data, by=by)
+
+
+@transaction.atomic
+def registration_walk_in(
+    *,
+    event: Event,
+    by: User,
+    contact_name: str,
+    contact_phone: str,
+    organisation: Organisation | None = None,
+    new_name: str = "",
+    new_kind: str = "",
+    new_region: Region | None = None,
+    uscc: str = "",
+    attendees: int = 1,
+) -> Registration:
+    """Record an attendee who arrives without a registration, in one step: find or add the
+    organisation in the register (:func:`registration_organisation`), register it for the event
+    (the event's rules apply: invitation-only, capacity) and check it in. All or nothing."""
+    check_can_edit(by)
+    org = registration_organisation(
+        by=by, organisation=organisation, name=new_name, kind=new_kind, region=new_region, uscc=uscc
+    )
+    result = registration_submit(
+        event=event,
+        organisation_name=org.name,
+        uscc=org.uscc or "",
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        attendees=attendees,
+        by=by,
+    )
+    registration = result.registration
+    if registration.organisation_id is None:
+        registration.organisation = org
+        registration.save(update_fields=["organisation", "updated_at"])
+    return registration_check_in(registration=registration, by=by)

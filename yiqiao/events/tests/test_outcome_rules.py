@@ -98,7 +98,8 @@ def test_it_refuses_an_attendee_not_in_the_register_and_says_what_to_do(
         )
 
     assert refused.value.messages == [
-        "“沪上未收录医药有限公司”尚未收录到机构名录，请先在名录中新增并关联后再登记"
+        "“沪上未收录医药有限公司”尚未收录到机构名录：请在签到页“现场登记并签到”中"
+        "填写其名称与所在区域，加入名录并关联后再登记"
     ]
     meeting.refresh_from_db()
     assert meeting.status == "scheduled"

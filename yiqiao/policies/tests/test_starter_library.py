@@ -29,6 +29,28 @@ def test_it_cites_and_passes_each_real_clause(policy):
     assert publish_issues(policy, POLICIES) == []
 
 
+def _numeric_thresholds(policy):
+    """Per numeric condition of ``policy`` (path, label, bound), the states its cases reach."""
+    from yiqiao.policies.engine import check_profile, explain
+
+    seen: dict[tuple[str, str, str], set[str]] = {}
+    for case in policy.tests:
+        result = explain(policy, check_profile(policy.fields, dict(case.profile)), case.on)
+        for c in result.conditions:
+            numeric = isinstance(c.actual, int | float) and not isinstance(c.actual, bool)
+            if c.kind == "atom" and c.wording is not None and numeric:
+                seen.setdefault((c.path, c.label, c.required), set()).add(c.state)
+    return seen
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=[p.id for p in POLICIES])
+def test_it_has_cases_on_both_sides_of_every_numeric_threshold(policy):
+    """Each numeric condition of a real clause (an amount, a count of qualifying items, a
+    growth rate) has a case that meets it and a case that falls short of it."""
+    one_sided = {k: v for k, v in _numeric_thresholds(policy).items() if not {"pass", "fail"} <= v}
+    assert one_sided == {}
+
+
 def test_it_has_no_cross_file_problems():
     assert library_issues(POLICIES) == []
 

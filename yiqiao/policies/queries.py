@@ -111,6 +111,11 @@ def can_manage_policy(user: Any, policy: Policy) -> bool:
     return policy.region_id in scope.region_ids
 
 
+def visible_policies(user: Any) -> QuerySet[Policy]:
+    """The policies the user may read (drafts only to their unit and the units above it)."""
+    return _visible_policies(user)
+
+
 def access_policy(user: Any, policy_id: int, *, for_edit: bool = False) -> Policy:
     """One policy the user may read (404 otherwise); with for_edit, may manage (403)."""
     policy = (

@@ -66,6 +66,9 @@ def library(request: HttpRequest) -> HttpResponse:
         **queries.policy_facets(user=request.user),
         "can_run": queries.can_start_run(request.user),
         "can_author": queries.can_author_policy(request.user),
+        "internal": bool(
+            request.user.is_superuser or getattr(request.user, "is_staff_role", False)
+        ),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "policies/_policy_table.html", context)
@@ -110,6 +113,9 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             parsed = engine_policy(policy.current_version)
         except engine.PolicyError as exc:
             parse_errors = [issue_text(i, policy.source_file) for i in exc.issues]
+    # Staff read the workings (test cases, revisions, budgets, status changes, internal keys);
+    # an enterprise or other outside user reads what the policy offers and asks.
+    internal = bool(request.user.is_superuser or getattr(request.user, "is_staff_role", False))
     versions = []
     tests = []
     if parsed is not None:
@@ -121,34 +127,55 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "parameters": _parameter_rows(version),
                 }
             )
-        tests = [
-            {
-                "name": t.case.name,
-                "on": t.case.on,
-                "expected": exports.STATUS_WORDS.get(t.case.status, t.case.status),
-                "expected_amount": t.case.amount,
-                "actual": exports.STATUS_WORDS.get(t.status, t.status),
-                "amount": t.amount,
-                "passed": t.passed,
-                "message": t.message,
-            }
-            for t in engine.run_tests(parsed)
-        ]
+        tests = (
+            [
+                {
+                    "name": t.case.name,
+                    "on": t.case.on,
+                    "expected": exports.STATUS_WORDS.get(t.case.status, t.case.status),
+                    "expected_amount": t.case.amount,
+                    "actual": exports.STATUS_WORDS.get(t.status, t.status),
+                    "amount": t.amount,
+                    "passed": t.passed,
+                    "message": t.message,
+                }
+                for t in engine.run_tests(parsed)
+            ]
+            if internal
+            else []
+        )
     manage = queries.can_manage_policy(request.user, policy)
-    events = AuditEvent.objects.filter(
-        model="policies.policy", object_id=str(policy.pk)
-    ).select_related("actor")[:30]
+    events = (
+        AuditEvent.objects.filter(model="policies.policy", object_id=str(policy.pk)).select_related(
+            "actor"
+        )[:30]
+        if internal
+        else []
+    )
+    group_titles = (
+        list(
+            queries.visible_policies(request.user)
+            .filter(exclusive_group=policy.exclusive_group)
+            .exclude(pk=policy.pk)
+            .order_by("code")
+            .values_list("title", flat=True)
+        )
+        if policy.exclusive_group
+        else []
+    )
     return render(
         request,
         "policies/policy_detail.html",
         {
             "policy": policy,
             "parsed": parsed,
-            "parse_errors": parse_errors,
+            "parse_errors": parse_errors if internal else [],
+            "internal": internal,
+            "group_titles": group_titles,
             "versions": versions,
             "tests": tests,
             "tests_passed": sum(1 for t in tests if t["passed"]),
-            "history": queries.policy_versions(policy),
+            "history": queries.policy_versions(policy) if internal else [],
             "events": [_event_row(e) for e in events],
             "can_manage": manage,
             "can_edit_text": manage

@@ -291,3 +291,36 @@ def test_it_never_shows_another_districts_draft_to_an_outsider(
         assert title not in page
         listed = client.get("/api/policies/policies", query).json()
         assert draft.pk not in [p["id"] for p in listed["results"]]
+
+
+def test_it_shows_an_enterprise_what_a_policy_offers_and_none_of_its_workings(
+    library: Path, units: dict[str, Any], org_factory: Any, client_for: Any, alice: Any
+) -> None:
+    # Issue #10: an enterprise user read the policy's test cases, revisions and YAML, its
+    # status changes and budget, and raw keys (the group "t_qual", the policy code, parameter
+    # names) on the policy pages.
+    from conftest import make_user
+
+    company = org_factory("锦城康瑞生物科技有限公司")
+    user = make_user("ent", units["portal"], "enterprise", organisation=company)
+    policy = Policy.objects.get(code="t.high_tech")
+    client = client_for(user)
+    page = client.get(reverse("policies:policy-detail", args=[policy.pk])).content.decode()
+    assert "测试高新技术企业奖励" in page and 'class="conditions"' in page
+    assert "与以下政策就高、不重复享受：测试专精特新奖励" in page
+    for internal in (
+        "policy-tests", "policy-history", "policy-workflow", "policy-events", "YAML",
+        "t_qual", "t.high_tech", "年度预算", "min_rd",
+    ):  # fmt: skip
+        assert internal not in page, internal
+    listing = client.get(reverse("policies:library")).content.decode()
+    assert "测试高新技术企业奖励" in listing
+    assert "t_qual" not in listing and "t.high_tech" not in listing
+    rd = Policy.objects.get(code="t.rd_subsidy")
+    rd_page = client.get(reverse("policies:policy-detail", args=[rd.pk])).content.decode()
+    assert "min_rd" not in rd_page and "测试用例" not in rd_page
+    # Staff still read the workings.
+    staff = client_for(alice).get(reverse("policies:policy-detail", args=[policy.pk]))
+    staff_page = staff.content.decode()
+    assert 'id="policy-tests"' in staff_page and 'id="policy-history"' in staff_page
+    assert "t.high_tech" in staff_page

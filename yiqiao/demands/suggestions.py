@@ -12,9 +12,7 @@ from django.utils import timezone
 
 from yiqiao.policies.eligibility import organisation_policy_eligibility
 from yiqiao.policies.models import Policy
-from yiqiao.registry.models import Organisation
 
-from .engine import Need, PolicyEligibility
 from .matching import (
     STATUS_MARK,
     ResultView,
@@ -25,7 +23,7 @@ from .matching import (
     unread_rows,
 )
 from .models import Demand
-from .resources import PolicyEntry, as_float, district_keys, district_of
+from .resources import district_keys, district_of
 
 KIND_LABEL = {
     "policy": "政策",
@@ -64,42 +62,7 @@ class SuggestionSet:
     unread: list[dict[str, str]] = field(default_factory=list)
 
 
-# ---- demand → need → suggestions ----------------------------------------------------------
-
-
-def need_for(demand: Demand, chain_codes: list[str], org_chain_codes: list[str]) -> Need:
-    """The older engine's view of a demand (the self-judged evaluation set still runs on it)."""
-    return Need(
-        text=f"{demand.title}。{demand.text}",
-        category=demand.category,  # type: ignore[arg-type]
-        area_min_m2=as_float(demand.area_min_m2),
-        area_max_m2=as_float(demand.area_max_m2),
-        funding_amount_yuan=as_float(demand.funding_amount_yuan),
-        funding_stage=demand.funding_stage or None,  # type: ignore[arg-type]
-        chain_nodes=tuple(chain_codes),
-        enterprise_chain_nodes=tuple(org_chain_codes),
-        deadline=demand.deadline,
-    )
-
-
-def policy_statuses(
-    organisation: Organisation, policies: dict[str, PolicyEntry], on: date
-) -> tuple[dict[str, PolicyEligibility], str]:
-    """The policies app's verdict for each indexed policy, for one organisation, and a note
-    (which policies could not be assessed, if any)."""
-    engines = [p.engine_policy for p in policies.values() if p.engine_policy is not None]
-    if not engines:
-        return {}, "政策资格未评估（未获取到可计算的政策）"
-    report = organisation_policy_eligibility(organisation, on=on, policies=engines)
-    out: dict[str, PolicyEligibility] = {
-        code: PolicyEligibility(
-            status="ineligible" if v.status == "not_in_effect" else v.status,  # type: ignore[arg-type]
-            amount_yuan=v.amount_yuan,
-            missing=v.missing,
-        )
-        for code, v in report.verdicts.items()
-    }
-    return out, report.failure_note
+# ---- demand → suggestions ----------------------------------------------------------------
 
 
 def _urls(keys: list[str]) -> dict[str, str]:

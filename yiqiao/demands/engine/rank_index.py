@@ -44,7 +44,9 @@ Rows = npt.NDArray[np.int64]
 MET, UNKNOWN, UNMET = 0, 1, 2
 _STATUS_CODE = {"met": MET, "unknown": UNKNOWN, "unmet": UNMET}
 _RANGE_OPS = frozenset({"ge", "le", "between"})
-_VALUE_OPS = frozenset({"eq", "in", "contains", "covers"})
+_VALUE_OPS = frozenset({"eq", "in", "contains", "covers", "contains_any", "covers_any"})
+#: operators a list meets iff one of its elements does (as a one-element list)
+_EXISTS_OPS = frozenset({"contains", "covers", "contains_any", "covers_any"})
 _EXACT_INT = 2**53
 _NUMBER, _CODED, _ROW = 0, 1, 2  # how a cell is held
 
@@ -55,7 +57,7 @@ _STOP_TABLE = np.zeros(_HAN_SPAN, dtype=np.bool_)
 _STOP_TABLE[[ord(c) - _HAN_LO for c in _STOP if _HAN_LO <= ord(c) <= _HAN_HI]] = True
 _SEPARATOR = "\n"
 _CHUNK = 20_000
-_FULL_TABLE = 4096  # a column with more distinct values checks only the values rows hold
+_FULL_TABLE = 256  # a column with more distinct values checks only the values rows hold
 
 
 def _value_key(value: Any) -> Any:
@@ -80,6 +82,12 @@ class _Column:
     number: npt.NDArray[np.float64]  # the value where how == _NUMBER
     code: npt.NDArray[np.int32]  # index into ``values`` where how == _CODED
     values: list[Any]  # one representative per distinct coded value
+    # for columns of many distinct lists: the distinct elements, and per element the codes of
+    # the lists holding it (CSR), so "some element satisfies" operators check each element once
+    elements: list[Any] | None = None
+    element_ptr: npt.NDArray[np.int64] | None = None
+    element_codes: npt.NDArray[np.int32] | None = None
+    unlisted: npt.NDArray[np.int32] | None = None  # codes whose value is not such a list
 
     @classmethod
     def build(cls, cells: list[Any]) -> _Column:
@@ -120,7 +128,42 @@ class _Column:
             at = np.asarray(number_rows, dtype=np.int64)
             how[at] = _NUMBER
             number[at] = np.asarray(numbers, dtype=np.float64)
-        return cls(how, number, code, values)
+        column = cls(how, number, code, values)
+        if len(values) > _FULL_TABLE:
+            column._index_elements()
+        return column
+
+    def _index_elements(self) -> None:
+        keys: dict[Any, int] = {}
+        elements: list[Any] = []
+        pairs_element: list[int] = []
+        pairs_code: list[int] = []
+        unlisted: list[int] = []
+        for c, value in enumerate(self.values):
+            if not isinstance(value, list | tuple):
+                unlisted.append(c)
+                continue
+            try:
+                ids = []
+                for e in value:
+                    key = _value_key(e)
+                    i = keys.get(key)
+                    if i is None:
+                        i = keys[key] = len(elements)
+                        elements.append(e)
+                    ids.append(i)
+            except TypeError:
+                unlisted.append(c)
+                continue
+            pairs_element += ids
+            pairs_code += [c] * len(ids)
+        element = np.asarray(pairs_element, dtype=np.int64)
+        order = np.argsort(element, kind="stable")
+        self.element_codes = np.asarray(pairs_code, dtype=np.int32)[order]
+        counts = np.bincount(element, minlength=len(elements))
+        self.element_ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        self.elements = elements
+        self.unlisted = np.asarray(unlisted, dtype=np.int32)
 
 
 @dataclass(slots=True)
@@ -240,7 +283,9 @@ class RankIndex:
         coded = how == _CODED
         if coded.any():
             codes = column.code[local[coded]]
-            if len(column.values) <= _FULL_TABLE:
+            if op in _EXISTS_OPS and column.elements is not None:
+                out[coded] = self._exists_table(requirement, column)[codes]
+            elif len(column.values) <= _FULL_TABLE:
                 table = self._table(requirement, column.values)
                 out[coded] = table[codes]
             else:  # many distinct values: check only those the rows hold
@@ -278,6 +323,23 @@ class RankIndex:
             cand = self.candidates[int(group.rows[int(local[i])])]
             out[i] = _STATUS_CODE[check(requirement, cand.attributes)]
         return out
+
+    @staticmethod
+    def _exists_table(requirement: Requirement, column: _Column) -> npt.NDArray[np.int8]:
+        """Status per code for an operator a list meets when one of its elements does
+        (``contains``, ``covers`` and their ``_any`` forms; an empty list is unmet): each
+        distinct element is checked once, as a one-element list; other values are checked as
+        they are."""
+        assert column.elements is not None and column.element_ptr is not None
+        assert column.element_codes is not None and column.unlisted is not None
+        table = np.full(len(column.values), UNMET, dtype=np.int8)
+        ptr, held = column.element_ptr, column.element_codes
+        for i, e in enumerate(column.elements):
+            if check(requirement, {requirement.name: [e]}) == "met":
+                table[held[ptr[i] : ptr[i + 1]]] = MET
+        for c in column.unlisted.tolist():
+            table[c] = _STATUS_CODE[check(requirement, {requirement.name: column.values[c]})]
+        return table
 
     @staticmethod
     def _table(requirement: Requirement, values: list[Any]) -> npt.NDArray[np.int8]:

@@ -4,12 +4,12 @@
 
 Builds the demo district (``generate_demo`` with the judged set's fixed scale and seed, plus the
 policies app's demo data) into a fresh temporary SQLite database, loads the resources exactly as
-the product does (``demands.resources`` and ``demands.suggestions``), resolves the judged resource keys by stable catalogue
+the product does (``demands.matching``), resolves the judged resource keys by stable catalogue
 codes (``S-EZ-05``, ``SV-CDMO-2``, ``org:plat.cdmo``, ``investor:inv.angel``,
-``policy:space.rent_subsidy``), and reports nDCG@10 and recall@10 for plain BM25 (no synonyms, no
-structure) and for the full engine. Policy eligibility for needs that name their enterprise
-comes from the policy engine with the policies app's profile builder. The last printed line is one
-JSON object. Inside a configured Django process (the test suite) the current, empty database is
+``policy:space.rent_subsidy``), and reports nDCG@10 and recall@10 of the one engine: each need's
+text parsed with its form fields in force and ranked requirement by requirement
+(``matching.match_need``, as the need page and ``yiqiao demands match`` do); a need that names
+its enterprise never gets that enterprise back. The last printed line is one JSON object. Inside a configured Django process (the test suite) the current, empty database is
 used instead of a temporary one.
 """
 
@@ -81,63 +81,76 @@ def resolve_key(key: str, catalogue: dict[str, int]) -> str:
     raise KeyError(f"无法识别的资源编号：{key}")
 
 
+def parsed_need(item: dict[str, Any]) -> Any:
+    """A judged need as the need page reads it: its text parsed, its form fields in force
+    (area, GMP grade as the ISO class, funding amount and stage), as ``parsed_for_demand``."""
+    from yiqiao.demands.engine.understand import understand
+    from yiqiao.demands.matching import contract_category, form_requirements, with_form_values
+    from yiqiao.vocab.units import cleanroom_iso
+
+    need = item["need"]
+    grade = need.get("gmp_grade")
+    stated = form_requirements(
+        area_min_m2=need.get("area_min_m2"),
+        area_max_m2=need.get("area_max_m2"),
+        cleanroom_iso=cleanroom_iso(grade) if grade else None,
+        funding_amount_yuan=need.get("funding_amount_yuan"),
+        funding_stage=need.get("funding_stage") or "",
+    )
+    category = contract_category(need.get("category"))
+    return with_form_values(understand(need["text"], category), stated)
+
+
 def evaluate(data: dict[str, Any], catalogue: dict[str, int], *, k: int = 10) -> dict[str, Any]:
-    """Both modes over the judged set in the current database."""
-    from yiqiao.demands import suggestions
-    from yiqiao.demands.engine import MatchIndex, Need
-    from yiqiao.demands.engine.evaluation import JudgedNeed
-    from yiqiao.demands.engine.evaluation import evaluate as engine_evaluate
-    from yiqiao.demands.resources import build_index
+    """The one engine (``matching.match_need``: ``engine.rank`` over the district's index) over
+    the judged set in the current database: nDCG@k and recall@k."""
+    from yiqiao.demands.engine.evaluation import ndcg_at_k, recall_at_k
+    from yiqiao.demands.matching import catalogue_for, match_need
     from yiqiao.registry.demo import DEMO_DISTRICT_CODE
-    from yiqiao.registry.models import Organisation, Region
+    from yiqiao.registry.models import Region
 
     today = date.fromisoformat(data["today"])
     root = Region.objects.get(code=DEMO_DISTRICT_CODE)
     started = time.perf_counter()
-    built = build_index(root)
-    resources = built.index.resources
-    plain = MatchIndex.build(resources, use_synonyms=False, chain=built.index.chain)
+    built = catalogue_for(root, today)
     build_seconds = time.perf_counter() - started
-    judged: list[JudgedNeed] = []
+    policies = {c.key for c in built.candidates if c.type == "policy"}
     missing_keys: list[str] = []
+    per_need: dict[str, Any] = {}
+    ndcgs: list[float] = []
+    recalls: list[float] = []
+    started = time.perf_counter()
     for item in data["needs"]:
-        need_data = dict(item["need"])
-        statuses: dict[str, Any] = {}
-        org_key = item.get("organisation")
-        if org_key:
-            org = Organisation.objects.get(pk=catalogue[f"org:{org_key}"])
-            need_data["enterprise_chain_nodes"] = list(
-                org.chain_nodes.values_list("code", flat=True)
-            )
-            statuses, _ = suggestions.policy_statuses(org, built.policies, today)
-        values: dict[str, Any] = {
-            name: tuple(v) if isinstance(v, list) else v for name, v in need_data.items()
-        }
-        need = Need(**values)
-        relevance = {}
+        relevance: dict[str, int] = {}
         for key, grade in item["relevance"].items():
             resource_id = resolve_key(key, catalogue)
-            if key.startswith("policy:") and key.split(":", 1)[1] not in built.policies:
+            if key.startswith("policy:") and key not in policies:
                 missing_keys.append(key)
             relevance[resource_id] = int(grade)
-        judged.append(JudgedNeed(item["id"], need, relevance, statuses))
-    started = time.perf_counter()
-    bm25 = engine_evaluate(plain, judged, k=k, bm25_only=True, today=today)
-    full = engine_evaluate(built.index, judged, k=k, today=today)
+        exclude: tuple[str, ...] = ()
+        org_key = item.get("organisation")
+        if org_key:
+            pk = catalogue[f"org:{org_key}"]
+            exclude = (f"org:{pk}", f"investor:{pk}")
+        parsed = parsed_need(item)
+        outcome = match_need(
+            parsed.text, root=root, as_of=today, top=k, exclude_keys=exclude, parsed=parsed
+        )
+        ranked = [r.candidate.key for r in outcome.results]
+        ndcgs.append(ndcg_at_k(ranked, relevance, k))
+        recalls.append(recall_at_k(ranked, relevance, k))
+        per_need[item["id"]] = {"engine": round(ndcgs[-1], 3), "top": ranked[:3]}
     match_seconds = time.perf_counter() - started
+    n = max(len(ndcgs), 1)
     return {
-        "needs": len(judged),
-        "resources": len(resources),
+        "needs": len(ndcgs),
+        "resources": len(built.candidates),
         "k": k,
-        "bm25": asdict(Figures(round(bm25.ndcg, 4), round(bm25.recall, 4))),
-        "engine": asdict(Figures(round(full.ndcg, 4), round(full.recall, 4))),
+        "engine": asdict(Figures(round(sum(ndcgs) / n, 4), round(sum(recalls) / n, 4))),
         "unresolved_policies": sorted(set(missing_keys)),
         "index_seconds": round(build_seconds, 2),
         "match_seconds": round(match_seconds, 2),
-        "per_need": {
-            a.id: {"bm25": round(a.ndcg, 3), "engine": round(b.ndcg, 3), "top": b.ranked_ids[:3]}
-            for a, b in zip(bm25.needs, full.needs, strict=True)
-        },
+        "per_need": per_need,
     }
 
 

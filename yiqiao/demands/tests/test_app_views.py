@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from yiqiao.demands import resources, services
+from yiqiao.demands import matching, services
 from yiqiao.demands.models import Demand, Response, RoutingRule
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_index() -> None:
-    resources.clear_cache()
+    matching.clear_cache()
 
 
 @pytest.fixture
@@ -429,3 +429,16 @@ def test_it_names_a_needs_history_in_the_pages_language(
     assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"（[^）]*）", "", history)), history
     states = client.get("/api/demands/states").json()
     assert [s["label"] for s in states][:2] == ["Submitted", "Accepted"]
+
+
+def test_it_warms_the_matching_index_the_need_page_reads(space: Any) -> None:
+    """The warm-up task builds the one engine's catalogue (the district with the most spaces, as
+    of today), so the first need page after a bulk import does not pay for it."""
+    from django.utils import timezone
+
+    from yiqiao.demands import tasks
+    from yiqiao.demands.management.commands.demands_match import default_district
+
+    assert tasks.warm_matching_index.call() >= 1
+    key = (default_district().pk, timezone.localdate())
+    assert f"space:{space.pk}" in {c.key for c in matching._CACHE[key].candidates}

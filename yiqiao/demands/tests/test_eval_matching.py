@@ -1,8 +1,9 @@
-"""The self-written judged set (the text-similarity engine), scored in CI: floors for nDCG@10 /
-recall@10. Its judgements name records of the generator's catalogue only; since the demo holds
-the described register too (issue 13: 317 spaces, 135 services, 87 investors with attributes),
-unjudged records compete and the figures fell (71 needs: BM25 0.834 / 0.743, engine 0.845 /
-0.747, measured 2026-12-07). The headline is the real-needs set (test_real_needs_floors.py)."""
+"""The self-written judged set, scored in CI on the one engine (requirement-by-requirement
+ranking, ``matching.match_need``): floors for nDCG@10 / recall@10. Its judgements name records
+of the generator's catalogue and grade text similarity as much as fit, so the figures are lower
+than the older text engine's (BM25 0.834 / 0.743, text engine 0.845 / 0.747 on 71 needs,
+2026-12-07): the one engine returns nothing for a need that states no requirement it can check.
+The headline is the real-needs set (test_real_needs_floors.py)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,8 @@ from yiqiao.demands.evaluation import run
 
 pytestmark = pytest.mark.django_db
 
-FLOORS = {
-    "bm25": {"ndcg": 0.82, "recall": 0.73},
-    "engine": {"ndcg": 0.83, "recall": 0.73},
-}
+#: measured 2026-12-07 on the one engine: nDCG@10 0.3205, recall@10 0.3286 (71 needs)
+FLOORS = {"engine": {"ndcg": 0.31, "recall": 0.31}}
 
 
 def test_it_has_at_least_sixty_judged_needs_with_traditional_ones() -> None:
@@ -49,8 +48,7 @@ def test_it_scores_the_judged_set_above_the_floors(capsys: Any) -> None:
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert report["needs"] >= 60
     assert report["unresolved_policies"] == []
+    print(json.dumps(report))  # noqa: T201 (the figures the floors come from)
     for mode, floors in FLOORS.items():
         for measure, floor in floors.items():
             assert report[mode][measure] >= floor, (mode, measure, report[mode][measure])
-    assert report["engine"]["ndcg"] > report["bm25"]["ndcg"]
-    assert report["engine"]["recall"] > report["bm25"]["recall"]

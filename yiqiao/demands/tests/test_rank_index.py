@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from yiqiao.demands.engine import rank_index
 from yiqiao.demands.engine.quantities import normalise, normalise_texts
 from yiqiao.demands.engine.rank import Candidate, Ranked, Relevance, grams, rank
 from yiqiao.demands.engine.rank_index import _HAN_LO, _HAN_SPAN, _LATIN_BASE, RankIndex, _features
@@ -97,11 +98,13 @@ def _requirement(rng: random.Random, catalogue: list[Candidate]) -> Requirement:
             "eq": x,
         }.get(op, x)
     elif a.datatype == "list":
-        op = rng.choice(["contains", "covers", "eq"])
+        op = rng.choice(["contains", "covers", "eq", "contains_any", "covers_any"])
         items = seen if isinstance(seen, list) and seen else [_value(name, rng)]
         value = rng.choice(items) if op != "eq" else seen
-        if op == "covers" and isinstance(value, list):
+        if op in ("covers", "contains") and isinstance(value, list):
             value = value[0] if value else "national"
+        if op.endswith("_any"):
+            value = [value, rng.choice(["national", "device", "x"])]
     else:
         op = rng.choice(["eq", "in", "contains"])
         value = [seen, "x"] if op == "in" else seen
@@ -132,8 +135,13 @@ def _summary(ranked: list[Ranked]) -> list[tuple[Any, ...]]:
     ]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_it_ranks_random_needs_exactly_as_the_brute_force_scan(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "full_table"), [(1, 4096), (2, 4096), (3, 0), (4, 0)])
+def test_it_ranks_random_needs_exactly_as_the_brute_force_scan(
+    seed: int, full_table: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # full_table 0: every column takes the paths of columns with many distinct values (the
+    # element index of lists, statuses of only the values the rows hold)
+    monkeypatch.setattr(rank_index, "_FULL_TABLE", full_table)
     rng = random.Random(seed)
     catalogue = _catalogue(rng, 600)
     index = RankIndex(catalogue)

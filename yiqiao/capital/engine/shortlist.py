@@ -8,9 +8,10 @@ need asks and writes the engine's verdicts as the shortlist's Chinese lines.
 
 What a financing need asks (``requirements``):
 
-- **round** (hard): ``investor.stages`` contains the round (a Pre-A round also takes an A-stage
+- **round** (hard, for equity money only: a loan, lease or pledge has no stage or field to judge):
+  ``investor.stages`` contains the round (a Pre-A round also takes an A-stage
   investor, as funds write "A轮" for both);
-- **sector** (hard): ``investor.sectors`` covers one of the need's sectors (SECTOR umbrellas);
+- **sector** (hard, equity money only): ``investor.sectors`` covers one of the need's sectors (SECTOR umbrellas);
 - **ticket** (hard): ``need.round_amount_yuan`` and ``need.round_role`` give the engine's cheque
   band (``rank.ticket_requirements``: a lead 30 %–100 % of the round, a follower 5 %–30 %, either
   10 %–100 %, a loan or lease all of it);
@@ -126,13 +127,16 @@ def _list_requirement(name: str, op: str, values: Sequence[str], pref: bool = Fa
 def requirements(need: RoundFacts) -> list[Requirement]:
     """What the financing need asks of an investor (see the module docstring)."""
     out: list[Requirement] = []
-    if need.round:
+    # stage and sector judge equity money only: a bank lending, leasing or taking a patent in
+    # pledge has no rounds or fields of its own (as the text parser and the judged set read it)
+    equity = not need.instruments or bool(set(need.instruments) & EQUITY_INSTRUMENTS)
+    if need.round and equity:
         out.append(
             _list_requirement(
                 "investor.stages", "contains", ROUND_TAKEN_BY.get(need.round, (need.round,))
             )
         )
-    if need.sectors:
+    if need.sectors and equity:
         out.append(_list_requirement("investor.sectors", "covers", need.sectors))
     if need.amount > 0:
         out.append(Requirement("need.round_amount_yuan", "eq", float(need.amount), "yuan", NO_SPAN))

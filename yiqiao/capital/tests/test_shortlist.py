@@ -215,3 +215,35 @@ def test_it_prefers_an_investor_that_invests_in_the_rounds_currency() -> None:
     assert [f.investor.key for f in ranked] == [51, 50]
     assert [f.standing for f in ranked] == ["met", "met"]
     assert "✗ 不投美元（本轮以美元计，优先）" in ranked[1].lines
+
+
+def test_it_judges_a_loan_by_instrument_and_amount_not_by_stage_or_field() -> None:
+    pledge = RoundFacts(
+        company_key=1,
+        round="strategic",
+        amount=Decimal("20000000"),
+        sectors=("peptide",),
+        instruments=("ip_pledge",),
+        investor_regions=(),
+        wants_lead=False,
+        year=2026,
+    )
+    bank = investor(
+        60,
+        stages=(),
+        sectors=(),
+        instruments=("debt", "ip_pledge"),
+        ticket_min=Decimal("1000000"),
+        ticket_max=Decimal("50000000"),
+    )
+    fund = investor(61, stages=("strategic",), sectors=("drug",), instruments=("equity",))
+    ranked = shortlist(pledge, [fund, bank])
+    assert [f.investor.key for f in ranked] == [60]
+    assert ranked[0].standing == "met"
+    assert ranked[0].lines[:2] == (
+        "✓ 单笔投资额度100万元至5000万元，最多可占本轮约100%",
+        "✓ 资金形式含知识产权质押",
+    )
+    # the whole amount from one lender: a smaller ceiling does not fit
+    small = investor(62, stages=(), sectors=(), instruments=("ip_pledge",))
+    assert "✗ 单笔投资额度3000万元至1亿元，起投额高于本轮2000万元" in fit(pledge, small).lines

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from yiqiao.registry.models import ChainNode, Organisation, Region
 
@@ -286,7 +287,48 @@ def organisation_chain(organisation: Organisation) -> dict[str, Any]:
         .select_related("node")
         .order_by("status", "-is_primary", "node__position")
     )
-    return {"profile": profile, "links": links}
+    for link in links:
+        link.evidence_rows = evidence_rows(link.evidence or [])  # type: ignore[attr-defined]
+    labels = dict(sector_choices())
+    sectors = [labels.get(s, s) for s in (profile.sectors if profile else [])]
+    return {"profile": profile, "links": links, "sector_labels": sectors}
+
+
+def evidence_field_labels() -> dict[str, str]:
+    """Where in a record a classifier's word was found, as an officer reads it."""
+    return {
+        "name": str(_("名称")),
+        "products": str(_("产品")),
+        "main": str(_("主营业务")),
+        "description": str(_("简介")),
+        "scope": str(_("经营范围")),
+        "customer": str(_("客户与用途")),
+    }
+
+
+def evidence_rows(evidence: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """A link's stored evidence for display: the word, where it was found (in words), the
+    words around it, and whether it names the node's field or says what kind of actor it is."""
+    fields = evidence_field_labels()
+    rows = []
+    for item in evidence:
+        points_to = str(item.get("points_to", ""))
+        kind = (
+            "cue"
+            if points_to.startswith("cue:")
+            else "sector"
+            if points_to.startswith("sector:")
+            else "node"
+        )
+        rows.append(
+            {
+                "term": str(item.get("term", "")),
+                "field": fields.get(str(item.get("field", "")), str(item.get("field", ""))),
+                "context": str(item.get("context", "")),
+                "kind": kind,
+            }
+        )
+    return rows
 
 
 def position_choices() -> list[tuple[str, str]]:

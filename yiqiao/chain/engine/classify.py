@@ -36,9 +36,12 @@ from yiqiao.vocab import CHAIN_NODE, SECTOR
 
 from .text import (
     FIELDS,
+    MINOR_MARKERS,
+    PRODUCT_ITEM_SPLIT,
     PRODUCT_SHAPES,
     Hit,
     TermMatcher,
+    excerpt,
     normalise,
     product_shares,
     read_fields,
@@ -106,6 +109,7 @@ class Evidence:
     term: str
     points_to: str  # a node code, "sector:<value>" or "cue:<group>"
     weight: float
+    context: str = ""  # the words around the term, as the text has them (normalised)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +117,7 @@ class Evidence:
             "term": self.term,
             "points_to": self.points_to,
             "weight": round(self.weight, 3),
+            "context": self.context,
         }
 
 
@@ -232,8 +237,12 @@ class Reading:
     cues_name: dict[str, float] = field(default_factory=dict)
     leaf_best: dict[str, float] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
+    # role-cue words found (what kind of actor the text describes), weighed when explained
+    cue_evidence: list[Evidence] = field(default_factory=list)
     products_dosage: int = 0
     chemical_named: bool = False
+    # the company lists drug substances among its own products or main business (not a side line)
+    sells_api: bool = False
 
 
 def _term_weight(entry: NodeEntry) -> float:
@@ -252,9 +261,13 @@ def read(org: OrgInput, lexicon: Lexicon) -> Reading:
         if span.field == "scope":
             continue  # the licence list says what a company may do, not what it does
         target = reading.cues_name if span.field == "name" else reading.cues_body
-        for term, _ in lexicon.cue_matcher.find(span.text):
+        for term, at in lexicon.cue_matcher.find(span.text):
             for group in lexicon.cue_index.get(term, ()):
                 target[group] = target.get(group, 0) + 1
+                context = excerpt(span.text, at, len(term))
+                reading.cue_evidence.append(
+                    Evidence(span.field, term, f"cue:{group}", 1.0, context)
+                )
         if span.field in {"products", "main", "description"}:
             forms = len(DOSAGE_FORM.findall(span.text))
             if forms:
@@ -266,6 +279,10 @@ def read(org: OrgInput, lexicon: Lexicon) -> Reading:
         if share:
             reading.cues_body[f"share_{shape}"] = share
     reading.products_dosage = len(DOSAGE_FORM.findall(normalise(org.products)))
+    reading.sells_api = any(
+        "原料药" in item and not MINOR_MARKERS.search(item)
+        for item in PRODUCT_ITEM_SPLIT.split(normalise(org.products))
+    ) or any("原料药" in span.text for span in spans if span.field == "main")
     # Dosage forms without any TCM word are chemical drugs (片剂, 注射液 … of a 中药 maker are not).
     forms = int(reading.cues_body.get("dosage_form", 0))
     if forms and not any(reading.sectors.get("tcm", {}).get(f, 0.0) for f in OWN_FIELDS):
@@ -284,7 +301,7 @@ def _add_hit(reading: Reading, hit: Hit, lexicon: Lexicon) -> None:
             if entry.is_leaf:
                 best = reading.leaf_best.get(entry.position, 0.0)
                 reading.leaf_best[entry.position] = max(best, weight)
-        reading.evidence.append(Evidence(hit.field, hit.term, entry.code, weight))
+        reading.evidence.append(Evidence(hit.field, hit.term, entry.code, weight, hit.context))
         sectors = [s for s in lexicon.node_sectors.get(entry.code, ()) if s in SPECIFIC_SECTORS]
         fields = [s for s in sectors if s != "cro_cdmo"]
         if entry.level >= 2 and len(fields) <= 1:
@@ -294,7 +311,7 @@ def _add_hit(reading: Reading, hit: Hit, lexicon: Lexicon) -> None:
                 _add_sector(reading, sector, hit.field, weight)
     for sector in lexicon.sector_entries.get(hit.term, ()):
         _add_sector(reading, sector, hit.field, 1.0)
-        reading.evidence.append(Evidence(hit.field, hit.term, f"sector:{sector}", 1.0))
+        reading.evidence.append(Evidence(hit.field, hit.term, f"sector:{sector}", 1.0, hit.context))
         family = FAMILY_OF.get(sector)
         if own and family:
             target = reading.cues_name if hit.field == "name" else reading.cues_body
@@ -609,6 +626,9 @@ def choose_sectors(
     if "small_molecule" in chosen and BIOLOGIC_SECTORS & set(chosen) and not reading.chemical_named:
         # An injection of a recombinant protein is no chemical drug unless the text says so.
         chosen.remove("small_molecule")
+    if position == "drug_manufacturer" and reading.sells_api and "api" not in chosen:
+        # The labelling rule: a formulation maker that also sells its APIs is in `api` too.
+        chosen.append("api")
     if chosen:
         return tuple(s for s in SECTOR.values if s in chosen)
     # Nothing specific stands out: an umbrella when the position's examples answer with one,
@@ -642,7 +662,7 @@ def classify(
     nodes = _choose_nodes(reading, primary, lexicon)
     extra_nodes = [n for p in others for n in _choose_nodes(reading, p, lexicon)[:1]]
     sectors = choose_sectors(reading, primary, nodes, lexicon, model)
-    evidence = _evidence_for(reading, primary, sectors, lexicon)
+    evidence = _evidence_for(reading, primary, sectors, lexicon, model)
     return Classification(
         id=org.id,
         chain_node=primary,
@@ -671,11 +691,24 @@ def _ladder(position: str, reading: Reading) -> str:
     return position
 
 
+def _cue_weight(model: Model, position: str, group: str, in_name: bool) -> float:
+    """How much one role-cue word of ``group`` counts for ``position`` in the model."""
+    if group not in model.groups:
+        return 0.0
+    column = model.groups.index(group) + (len(model.groups) if in_name else 0)
+    return float(model.cue_weights[POSITIONS.index(position), column])
+
+
 def _evidence_for(
-    reading: Reading, position: str, sectors: Sequence[str], lexicon: Lexicon
+    reading: Reading,
+    position: str,
+    sectors: Sequence[str],
+    lexicon: Lexicon,
+    model: Model | None = None,
 ) -> tuple[Evidence, ...]:
-    """The hits behind the answer: own-text hits on the chosen position first, then the
-    field words of the chosen sectors (at most twelve, strongest first, no repeats)."""
+    """The hits behind the answer: own-text hits on the chosen position first, then up to
+    three role-cue words that count for the position in the model (weighted as it weighs
+    them), then the field words of the chosen sectors (at most twelve, no repeats)."""
     tree = lexicon.tree
     rank = {f: i for i, f in enumerate(FIELDS)}
     on_position = [
@@ -689,6 +722,15 @@ def _evidence_for(
         if (e.term, e.points_to) not in seen:
             seen.add((e.term, e.points_to))
             picked.append(e)
+    if model is not None:
+        cues: list[Evidence] = []
+        for e in reading.cue_evidence:
+            group = e.points_to.removeprefix("cue:")
+            weight = _cue_weight(model, position, group, e.field == "name")
+            if weight >= 0.1 and (e.term, e.points_to) not in seen:
+                seen.add((e.term, e.points_to))
+                cues.append(Evidence(e.field, e.term, e.points_to, weight, e.context))
+        picked.extend(sorted(cues, key=lambda e: -e.weight)[:3])
     for e in on_sectors:
         if (e.term, e.points_to) not in seen and e.points_to.startswith("sector:"):
             seen.add((e.term, e.points_to))

@@ -37,6 +37,11 @@ CUSTOMER_MARKERS = re.compile(
     r"为(?=[^，。；]{1,30}提供)|供(?=[^，。；]{1,12}(?:厂|企业|客户|使用|生产))"
 )
 CLAUSE_SPLIT = re.compile(r"[，。；;！!？?\n]")
+# Where an excerpt shown as evidence stops (normalised text has ASCII commas).
+EXCERPT_STOPS = re.compile(r"[，,。；;！!？?\n]")
+# A product item that says it is small or on the side ("少量原料药", "兼营…"): annual reports and
+# EIA notices name the main products first and mark side lines with these words.
+MINOR_MARKERS = re.compile(r"少量|少部分|另产|兼营|兼做|附带|副产品|顺带|零星")
 
 
 @lru_cache(maxsize=1)
@@ -108,6 +113,8 @@ class Hit:
     term: str
     field: str
     start: int
+    #: the words around the hit in its region (what an officer reads to check it)
+    context: str = ""
 
 
 def _is_word_char(c: str) -> bool:
@@ -144,7 +151,25 @@ class TermMatcher:
         return out
 
     def hits(self, spans: Iterable[Span]) -> list[Hit]:
-        return [Hit(term, span.field, at) for span in spans for term, at in self.find(span.text)]
+        return [
+            Hit(term, span.field, at, excerpt(span.text, at, len(term)))
+            for span in spans
+            for term, at in self.find(span.text)
+        ]
+
+
+def excerpt(text: str, start: int, length: int, *, around: int = 14) -> str:
+    """The words around ``text[start:start + length]``, cut at clause ends, with … where cut."""
+    left = max(0, start - around)
+    right = min(len(text), start + length + around)
+    for stop in EXCERPT_STOPS.finditer(text, left, start):
+        left = stop.end()
+    stop_after = EXCERPT_STOPS.search(text, start + length, right)
+    if stop_after:
+        right = stop_after.start()
+    prefix = "…" if left > 0 and not EXCERPT_STOPS.match(text, left - 1) else ""
+    suffix = "…" if right < len(text) and not EXCERPT_STOPS.match(text, right) else ""
+    return f"{prefix}{text[left:right].strip()}{suffix}"
 
 
 def count_by(hits: Iterable[Hit], groups: Mapping[str, Iterable[str]]) -> dict[str, int]:

@@ -205,3 +205,23 @@ def test_the_map_layout_gives_every_label_a_row_of_its_own_in_a_readable_height(
     for n in placed:
         if n["level"] == 2:
             assert where[n["parent"]][0] == n["col"] and where[n["parent"]][1] < n["row"]
+
+
+def test_the_organisation_page_explains_each_suggestion_in_words(
+    org_factory: Any, alice: Any, client_for: Any
+) -> None:
+    org = org_factory(
+        "桐华原料生物有限公司",
+        description="主要从事诊断抗原、抗体原料的研发、生产和销售，客户为诊断试剂企业。",
+        products="诊断抗原；诊断抗体",
+    )
+    organisation_classify(organisation=org)
+    text = client_for(alice).get(reverse("registry:organisation-detail", args=[org.pk]))
+    html = text.content.decode()
+    panel = html[html.index('id="chain-panel"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "「诊断抗原」（产品）" in panel  # where the word was found, in words
+    assert "「抗体原料」（主营业务）" in panel
+    assert "：诊断抗原、抗体原料" in panel  # the words around it
+    assert "体外诊断" in panel  # the sector's label, not its code
+    assert "（products）" not in panel and "ivd、" not in panel

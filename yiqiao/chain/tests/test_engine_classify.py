@@ -277,3 +277,38 @@ def test_quality_inspection_of_goods_is_no_diagnostics() -> None:
     )
     assert "ivd" not in sectors
     assert "healthcare_general" not in sectors
+
+
+def test_its_evidence_shows_the_words_around_each_term_and_the_role_cues() -> None:
+    result = classify(
+        OrgInput(
+            "x",
+            "锦城医学检验实验室有限公司",
+            "独立第三方医学实验室，承接基层医疗机构的检验外包，开展生化免疫和分子诊断检测服务。",
+            "生化免疫检验；分子诊断检测服务",
+        )
+    )
+    assert result.chain_node == "third_party_lab"
+    evidence = [e.as_dict() for e in result.evidence]
+    assert all(e["context"] and e["term"] in e["context"] for e in evidence)
+    cues = [e for e in evidence if e["points_to"].startswith("cue:")]
+    assert cues and all(e["weight"] > 0 for e in cues)
+    assert {e["points_to"] for e in cues} <= {"cue:test_service", "cue:serve", "cue:lab"}
+
+
+def test_a_formulation_maker_that_sells_its_apis_is_in_the_api_field_too() -> None:
+    both = classify(
+        OrgInput(
+            "x",
+            "桐华制药有限公司",
+            "化学药企业，生产片剂、胶囊和注射液，原料药出口欧美。",
+            "盐酸二甲双胍片；阿莫西林胶囊；头孢类原料药",
+        )
+    )
+    assert both.chain_node == "drug_manufacturer"
+    assert {"small_molecule", "api"} <= set(both.sectors)
+    # A side line ("少量原料药") does not say the company sells its APIs.
+    lexicon = bundled_lexicon()
+    side = OrgInput("y", "锦城制药有限公司", "化学药企业。", "盐酸二甲双胍片；少量原料药")
+    listed = OrgInput("z", "锦城制药有限公司", "化学药企业。", "盐酸二甲双胍片；原料药")
+    assert (read(side, lexicon).sells_api, read(listed, lexicon).sells_api) == (False, True)

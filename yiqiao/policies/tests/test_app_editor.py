@@ -64,7 +64,8 @@ def _policy_files() -> list[Path]:
     return [p for lib in LIBRARIES.values() for p in engine.policy_files(lib)]
 
 
-def test_it_round_trips_every_library_file_through_the_editor() -> None:
+def test_it_round_trips_every_library_file_through_the_editor(db: Any) -> None:
+    # explanations name regions, read from the register (policies.profiles.RegionNames)
     fields = field_dictionary()
     files = _policy_files()
     assert len(files) >= 100

@@ -26,6 +26,7 @@ ON = date(2025, 6, 30)
 _, POLICIES = load_library(LIBRARY)
 
 
+@pytest.mark.slow  # a random register checked against explain(): the full suite, not --fast
 def test_it_agrees_with_explain_on_a_random_register():
     policies = POLICIES + synthetic_policies(POLICIES, 40, seed=3)
     snapshot = synthetic_snapshot(FIELDS, 1500, seed=11, on=ON, fact_missing=0.2)
@@ -66,6 +67,7 @@ def test_it_agrees_with_explain_on_a_random_register():
     assert min(seen.values()) > 500  # every status is exercised, not just "ineligible"
 
 
+@pytest.mark.slow  # a random register checked against the calculator: the full suite, not --fast
 def test_it_agrees_with_the_calculator_after_groups_and_caps():
     snapshot = synthetic_snapshot(FIELDS, 800, seed=5, on=ON)
     profiles = profiles_from_snapshot(snapshot, range(snapshot.size))

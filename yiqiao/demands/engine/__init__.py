@@ -1,48 +1,11 @@
-"""Need-to-resource matching engine (pure: no Django, no other yiqiao app).
+"""The demands engine (pure: no Django, no other yiqiao app).
 
-Build an index over the region's resources once, then rank resources for each need::
-
-    index = MatchIndex.build(resources)
-    matches = index.match(need, limit=10, kinds=None, policy_status=eligibility_by_policy_id)
-
-Each ``Match`` carries its score split into text and structured fit, the matched terms and
-the constraints met and missed, all in Chinese. See ``index.py`` for the scoring and its cost,
-``fit.py`` for the structured constraints, ``text.py`` for tokenisation and synonyms, and
-``evaluation.py`` for nDCG@10 / recall@10 over a judged set.
+- ``understand``: a need's free text read into requirements over the RESOURCES.md attributes,
+  each with the words it came from (``quantities`` for numbers, units and normalisation,
+  ``lexicon`` for the word lists);
+- ``rank``: the one ranking engine, requirement by requirement (met / unmet / unknown), then
+  preferences and text relevance; ``rank_index.RankIndex`` serves it over a catalogue with the
+  same results (attribute columns and posting lists); ``portfolio`` holds the investor
+  portfolio predicates;
+- ``workflow`` and ``sla``: a need's states and its working-day time limits.
 """
-
-from .chain import ChainGraph
-from .index import MAX_NEED_CHARS, MatchIndex
-from .model import (
-    EngineInputError,
-    InvestorAttributes,
-    Match,
-    MatchedTerm,
-    Need,
-    OrganisationAttributes,
-    PolicyAttributes,
-    PolicyEligibility,
-    Resource,
-    ServiceAttributes,
-    SpaceAttributes,
-)
-from .text import TextAnalyzer, Vocabulary
-
-__all__ = [
-    "MAX_NEED_CHARS",
-    "ChainGraph",
-    "EngineInputError",
-    "InvestorAttributes",
-    "Match",
-    "MatchIndex",
-    "MatchedTerm",
-    "Need",
-    "OrganisationAttributes",
-    "PolicyAttributes",
-    "PolicyEligibility",
-    "Resource",
-    "ServiceAttributes",
-    "SpaceAttributes",
-    "TextAnalyzer",
-    "Vocabulary",
-]

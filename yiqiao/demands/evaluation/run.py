@@ -9,7 +9,8 @@ codes (``S-EZ-05``, ``SV-CDMO-2``, ``org:plat.cdmo``, ``investor:inv.angel``,
 ``policy:space.rent_subsidy``), and reports nDCG@10 and recall@10 of the one engine: each need's
 text parsed with its form fields in force and ranked requirement by requirement
 (``matching.match_need``, as the need page and ``yiqiao demands match`` do); a need that names
-its enterprise never gets that enterprise back. The last printed line is one JSON object. Inside a configured Django process (the test suite) the current, empty database is
+its enterprise never gets that enterprise back. The last printed line is one JSON object.
+Inside a configured Django process (the test suite) the current, empty database is
 used instead of a temporary one.
 """
 
@@ -17,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import tempfile
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -28,6 +31,28 @@ from typing import Any
 
 JUDGED = Path(__file__).resolve().parent / "judged_needs.json"
 REPO = Path(__file__).resolve().parents[3]
+
+
+def dcg(grades: Sequence[int]) -> float:
+    """Discounted cumulative gain of grades in rank order (rank 1 first)."""
+    return float(sum((2**grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(grades)))
+
+
+def ndcg_at_k(ranked_ids: Sequence[str], relevance: Mapping[str, int], k: int = 10) -> float:
+    """nDCG@k of one ranking (gains 2^grade − 1, log2 discounts, the ideal from every judged
+    resource); 0.0 when nothing is judged relevant."""
+    ideal = dcg(sorted((g for g in relevance.values() if g > 0), reverse=True)[:k])
+    if ideal == 0:
+        return 0.0
+    return dcg([relevance.get(rid, 0) for rid in ranked_ids[:k]]) / ideal
+
+
+def recall_at_k(ranked_ids: Sequence[str], relevance: Mapping[str, int], k: int = 10) -> float:
+    """Share of the relevant resources (grade >= 1) found in the top k; 0.0 if none judged."""
+    relevant = {rid for rid, grade in relevance.items() if grade > 0}
+    if not relevant:
+        return 0.0
+    return len(relevant & set(ranked_ids[:k])) / len(relevant)
 
 
 @dataclass(frozen=True)
@@ -104,7 +129,6 @@ def parsed_need(item: dict[str, Any]) -> Any:
 def evaluate(data: dict[str, Any], catalogue: dict[str, int], *, k: int = 10) -> dict[str, Any]:
     """The one engine (``matching.match_need``: ``engine.rank`` over the district's index) over
     the judged set in the current database: nDCG@k and recall@k."""
-    from yiqiao.demands.engine.evaluation import ndcg_at_k, recall_at_k
     from yiqiao.demands.matching import catalogue_for, match_need
     from yiqiao.registry.demo import DEMO_DISTRICT_CODE
     from yiqiao.registry.models import Region

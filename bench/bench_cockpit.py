@@ -467,6 +467,7 @@ def urls() -> dict[str, str]:
     for key in CHARTS:
         out[f"chart:{key}"] = f"/api/cockpit/charts/{key}"
     for spec in specs():
+        out[f"api_kpi:{spec.key}"] = f"/api/cockpit/kpis/{spec.key}"
         out[f"records:{spec.key}"] = f"/cockpit/kpi/{spec.key}/"
     return out
 

@@ -17,12 +17,13 @@ from typing import Any
 class RecordSet:
     """The records behind a figure: a model label (``app_label.Model``) and primary keys.
 
-    The ids are given, or fetched on first use by ``query`` (a figure whose value comes from
-    summary rows lists its records only when someone opens them or exports them: the cockpit's
-    tiles need the value, not fifty thousand ids).
+    The ids are given, or fetched on first use by ``query`` (a callable) or ``qs`` (a queryset
+    of the ids in order): a cockpit tile needs the count, not fifty thousand ids, so a figure
+    that knows its count passes ``count`` and its records are listed only when someone opens
+    them (one page of ``qs`` at a time) or exports them.
     """
 
-    __slots__ = ("_ids", "_query", "model")
+    __slots__ = ("_count", "_ids", "_qs", "_query", "model")
 
     def __init__(
         self,
@@ -30,19 +31,42 @@ class RecordSet:
         ids: Iterable[int] | None = None,
         *,
         query: Callable[[], Iterable[int]] | None = None,
+        qs: Any = None,
+        count: int | None = None,
     ) -> None:
-        if (ids is None) == (query is None):
-            raise ValueError("a RecordSet takes ids or a query, not both")
+        if sum(x is not None for x in (ids, query, qs)) != 1:
+            raise ValueError("a RecordSet takes ids, a query or a queryset: exactly one")
         self.model = model
         self._ids: tuple[int, ...] | None = None if ids is None else tuple(ids)
         self._query = query
+        self._qs = qs
+        self._count = count
 
     @property
     def ids(self) -> tuple[int, ...]:
         if self._ids is None:
-            assert self._query is not None
-            self._ids = tuple(self._query())
+            if self._qs is not None:
+                self._ids = tuple(self._qs)
+            else:
+                assert self._query is not None
+                self._ids = tuple(self._query())
         return self._ids
+
+    @property
+    def count(self) -> int:
+        """How many records, without fetching their ids when the figure knows it (or a
+        COUNT query can say it)."""
+        if self._ids is not None:
+            return len(self._ids)
+        if self._count is None:
+            self._count = self._qs.count() if self._qs is not None else len(self.ids)
+        return self._count
+
+    def page(self, start: int, stop: int) -> list[int]:
+        """The ids [start, stop) in order; a LIMIT/OFFSET query when they are not fetched."""
+        if self._ids is None and self._qs is not None:
+            return list(self._qs[start:stop])
+        return list(self.ids[start:stop])
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RecordSet):
@@ -107,6 +131,7 @@ class Kpi:
             out["why_empty"] = self.why_empty
         if self.note:
             out["note"] = self.note
+        # Fetched whether or not there are any, so the work does not depend on the data.
         if self.excluded is not None and self.excluded.ids:
             out["excluded"] = self.excluded.as_json()
         return out

@@ -76,6 +76,18 @@ def kpi_list(
     return [tile.kpi.as_json() for _g, _l, tiles in queries.cockpit(ctx) for tile in tiles]
 
 
+@router.get("/kpis/{key}", response=KpiOut, summary="驾驶舱单项指标（含计入的记录）")
+def kpi_one(
+    request: HttpRequest, key: str, as_of: str | None = None, region: str | None = None
+) -> dict[str, Any]:
+    ctx = _context(request, as_of, region)
+    try:
+        _spec, kpi = queries.kpi_get(ctx, key)
+    except Http404 as exc:
+        raise HttpError(404, "没有这个指标") from exc
+    return kpi.as_json()
+
+
 @router.get("/charts/{key}", response=ChartOut, summary="驾驶舱图表数据")
 def chart(
     request: HttpRequest, key: str, as_of: str | None = None, region: str | None = None

@@ -15,6 +15,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from yiqiao.demo.generators import DemoContext
+from yiqiao.policies.models import Award
 from yiqiao.projects.models import Project, Signing
 from yiqiao.registry.models import Region
 
@@ -25,6 +26,7 @@ from .services import kpi_target_set
 DISTRICT_CODE = "xs.jc.th"
 GROWTH = Decimal("1.1")
 YI = Decimal(100_000_000)
+WAN = Decimal(10_000)
 
 
 def _yearly(region: Region) -> dict[int, tuple[int, Decimal]]:
@@ -79,8 +81,45 @@ def targets_demo(context: DemoContext) -> dict[str, Any]:
             note=note,
         )
         written += 2
-    context.notes.append(f"年度目标：{written}项（签约项目数、签约金额，按上年实绩增长10%设定）")
+    written += _policy_budgets(region, this_year)
+    context.notes.append(
+        f"年度目标：{written}项（签约项目数、签约金额、政策兑现预算，按上年实绩增长10%设定）"
+    )
     return {"targets": written}
+
+
+def _policy_budgets(region: Region, this_year: int) -> int:
+    """The yearly policy budget (政策兑现预算): last year's money paid on the platform + 10 %,
+    rounded up to 10,000 yuan (the first year: its own total)."""
+    paid: dict[int, Decimal] = {}
+    for day, amount in (
+        Award.objects.filter(
+            source=Award.Source.PAYMENT,
+        )
+        .filter(
+            Q(organisation__region__path__startswith=region.path)
+            | Q(organisation__park__path__startswith=region.path)
+        )
+        .values_list("awarded_on", "amount")
+    ):
+        paid[day.year] = paid.get(day.year, Decimal(0)) + amount
+    written = 0
+    for year in sorted(set(paid) | {this_year}):
+        base = paid.get(year - 1) or paid.get(year)
+        if not base:
+            continue
+        growth = GROWTH if year - 1 in paid else Decimal(1)
+        budget = (base * growth / WAN).quantize(Decimal("1"), rounding="ROUND_CEILING") * WAN
+        kpi_target_set(
+            region=region,
+            year=year,
+            key="policies.money_paid",
+            value=budget,
+            by=None,
+            note="上年兑现额增长10%" if year - 1 in paid else "按当年兑现额取整（示范数据首年）",
+        )
+        written += 1
+    return written
 
 
 def targets_present() -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from yiqiao.core.access import VIEW
 from yiqiao.core.scope import user_scope
@@ -77,14 +78,53 @@ def officer_panels(user: Any, today: dt.date) -> list[Panel]:
     ]
 
 
-def enterprise_panels(user: Any) -> list[Panel]:
-    """The enterprise's needs with their state and time limit."""
+@dataclass(frozen=True)
+class PolicyFit:
+    """One published policy for the enterprise: the amount if it qualifies, else the data the
+    policy still needs (the calculator's verdict on the organisation page)."""
+
+    policy: Any
+    amount: float | None
+    missing: list[str]
+
+
+def enterprise_policies(user: Any, today: dt.date) -> Panel:
+    """Policies the enterprise qualifies for (with the amount) and those it would qualify for
+    if data were supplied (with what is missing): the organisation page's calculator."""
+    from yiqiao.policies.profiles import field_dictionary
+    from yiqiao.policies.queries import organisation_calculator
+    from yiqiao.registry.models import Organisation
+
+    organisation = Organisation.objects.restrict(user, VIEW).filter(pk=user.organisation_id)
+    org = organisation.first()
+    if org is None:
+        return Panel("policies", "我可享受的政策", [], 0, "没有可测算的机构")
+    view = organisation_calculator(org, on=today)
+    fields = field_dictionary()
+    fits = [PolicyFit(p, c.final_amount, []) for p, c in view.eligible()]
+    fits += [
+        PolicyFit(
+            p,
+            None,
+            [fields[n].label if n in fields else n for n in c.explanation.missing_fields],
+        )
+        for p, c in view.quick_apply()
+    ]
+    return Panel("policies", "我可享受的政策", fits[:LIMIT], len(fits), "暂无符合条件的政策")
+
+
+def enterprise_panels(user: Any, today: dt.date | None = None) -> list[Panel]:
+    """The enterprise's needs with their state and time limit; the policies it qualifies for
+    and what is missing for the others."""
     needs = (
         Demand.objects.restrict(user, VIEW)
         .filter(organisation_id=user.organisation_id)
         .order_by("-created_at", "-id")
     )
-    return [_panel("my-needs", "我的需求", needs, "还没有提出需求")]
+    return [
+        _panel("my-needs", "我的需求", needs, "还没有提出需求"),
+        enterprise_policies(user, today or timezone.localdate()),
+    ]
 
 
 def investor_panels(user: Any) -> list[Panel]:

@@ -89,6 +89,32 @@ KINDS: dict[str, RecordKind] = {
         related=("project",),
         title=lambda m: m.project.title,
     ),
+    "projects.StageChange": RecordKind(
+        label="阶段变更",
+        columns=(
+            ("项目", lambda c: c.project.title),
+            ("原阶段", lambda c: c.get_from_stage_display()),
+            ("新阶段", lambda c: c.get_to_stage_display()),
+            ("变更日期", lambda c: _date(c.changed_on)),
+            ("原阶段停留天数", lambda c: c.days_in_from_stage),
+        ),
+        url=lambda c: _project_url(c.project_id),
+        related=("project",),
+        title=lambda c: c.project.title,
+    ),
+    "policies.Award": RecordKind(
+        label="政策兑付",
+        columns=(
+            ("企业", lambda a: a.organisation.name),
+            ("政策编号", lambda a: a.policy_code),
+            ("金额", lambda a: money(a.amount, "CNY")),
+            ("兑付日期", lambda a: _date(a.awarded_on)),
+            ("说明", lambda a: a.note),
+        ),
+        url=lambda a: reverse("registry:organisation-detail", args=[a.organisation_id]),
+        related=("organisation",),
+        title=lambda a: f"{a.organisation.name} {a.policy_code}",
+    ),
     "demands.Demand": RecordKind(
         label="企业需求",
         columns=(

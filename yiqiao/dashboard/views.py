@@ -72,7 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if role in {"officer", "admin"}:
         panels = home_queries.officer_panels(user, today)
     elif role == "enterprise" and user.organisation_id:
-        panels = home_queries.enterprise_panels(user)
+        panels = home_queries.enterprise_panels(user, today)
     elif role == "investor" and user.organisation_id:
         panels = home_queries.investor_panels(user)
     elif role == "platform" and user.organisation_id:
@@ -110,6 +110,19 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     )
 
 
+class _Pages:
+    """A figure's records for the paginator: the count, and one page of ids at a time."""
+
+    def __init__(self, chosen: Any) -> None:
+        self.chosen = chosen
+
+    def count(self) -> int:
+        return int(self.chosen.count)
+
+    def __getitem__(self, window: slice) -> list[int]:
+        return self.chosen.page(window.start or 0, window.stop)
+
+
 @login_required
 def kpi_records(request: HttpRequest, key: str) -> HttpResponse:
     """The records one figure counts (or one part of a rate), each linking to the record."""
@@ -123,9 +136,8 @@ def kpi_records(request: HttpRequest, key: str) -> HttpResponse:
     # The figure's records were counted through the user's scope (KpiContext.scoped); only the
     # rows shown (one page, or the export) are fetched, again through the access layer, so the
     # page costs the same number of queries however many records the figure counts.
-    ids = list(chosen.ids)
     if request.GET.get("format") == "xlsx":
-        rows = records.fetch(request.user, chosen.model, ids)
+        rows = records.fetch(request.user, chosen.model, list(chosen.ids))
         headers = ["编号", *[h for h, _c in kind.columns]]
         content = write_xlsx(
             headers,
@@ -135,7 +147,9 @@ def kpi_records(request: HttpRequest, key: str) -> HttpResponse:
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f"attachment; filename={key}-{part}.xlsx"
         return response
-    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    # _Pages has what the paginator uses (count(), slicing), not a whole Sequence.
+    pages: Paginator[int] = Paginator(_Pages(chosen), PAGE_SIZE)  # type: ignore[arg-type]
+    page = pages.get_page(request.GET.get("page"))
     rows = records.fetch(request.user, chosen.model, list(page.object_list))
     return render(
         request,
@@ -150,7 +164,7 @@ def kpi_records(request: HttpRequest, key: str) -> HttpResponse:
             "kind": kind,
             "headers": [h for h, _c in kind.columns],
             "rows": records.table(kind, rows),
-            "count": len(ids),
+            "count": chosen.count,
             "page": page,
             "query": _query(as_of, region),
         },

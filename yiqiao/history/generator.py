@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from yiqiao.accounts.models import User
 from yiqiao.core.clock import SimulatedClock, simulated_clock
+from yiqiao.core.tabular import Table
 from yiqiao.core.uscc import uscc_make
 from yiqiao.cultivation import services as cultivation_services
 from yiqiao.cultivation.models import Recognition
@@ -68,6 +69,7 @@ class HistorySummary:
     started_on: dt.date
     ended_on: dt.date
     events: int = 0
+    invitations: int = 0
     registrations: int = 0
     meetings: int = 0
     projects: int = 0
@@ -104,7 +106,7 @@ def history_demo(context: DemoContext) -> HistorySummary:
     summary.seconds = round(time.perf_counter() - started, 1)
     context.notes.append(
         f"示范区历程（{summary.started_on:%Y-%m-%d} 至 {summary.ended_on:%Y-%m-%d}）："
-        f"{summary.events} 场活动、{summary.registrations} 家次报名、{summary.meetings} 场一对一会谈、"
+        f"{summary.events} 场活动、{summary.invitations} 家次邀请、{summary.registrations} 家次报名、{summary.meetings} 场一对一会谈、"
         f"{summary.projects} 个招商项目（{summary.signings} 次签约，其中重复签约 "
         f"{len(summary.repeat_signings)} 次；{summary.lost} 个终止）、{summary.milestones} 个落地节点、"
         f"{summary.needs} 条企业需求（{summary.overdue_needs} 条超期）、"
@@ -323,6 +325,25 @@ class _History:
             guests += rng.sample(self.investors, min(len(self.investors), 3))
             if kind == "promotion":
                 guests += rng.sample(self.outside_all, min(len(self.outside_all), self.count(8)))
+        # The invitation list the bureau imports: every guest above (they register) and, from
+        # the same pool, as many again as a third of them who are asked but do not come.
+        pool_left = [
+            o
+            for o in (self.outside.get(region_code) if region_code else None)
+            or self.local_enterprises
+            if o not in guests
+        ]
+        invited = list(dict.fromkeys(guests + pool_left[: max(2, len(guests) // 3)]))
+        event_services.invitation_import(
+            event=event,
+            table=Table(
+                headers=["机构名称", "统一社会信用代码"],
+                rows=[(i + 2, [o.name, o.uscc or ""]) for i, o in enumerate(invited)],
+                encoding="utf-8",
+            ),
+            by=by,
+        )
+        self.summary.invitations += len(invited)
         announced = self.day
         span = max(1, (starts_on - announced).days - 2)
         for org in guests:

@@ -3,6 +3,8 @@ catalogue under 政策兑现与企业梯队; each measured against the region's 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from yiqiao.core.kpi import Kpi
 from yiqiao.cultivation import kpis as cultivation
 from yiqiao.cultivation.models import Metric
@@ -27,10 +29,24 @@ SOURCES = {
 
 def _compute(metric: str, key: str, label: str, unit: str) -> object:
     def compute(ctx: KpiContext) -> Kpi:
-        return cultivation.figure(
-            metric, start=ctx.start, end=ctx.as_of, region=ctx.region or target_region(ctx),
+        region = ctx.region or target_region(ctx)
+        kpi = cultivation.figure(
+            metric, start=ctx.start, end=ctx.as_of, region=region,
             user=ctx.user, key=key, label=label, unit=unit,
         )  # fmt: skip
+        # A missing target is said on the tile (never taken as 0); so is a period without one.
+        if kpi.target is None:
+            missing = (
+                f"{region.name}未设定{ctx.year}年度目标"
+                if region is not None
+                else "未指定区域，无法对照年度目标"
+            )
+            kpi = replace(kpi, note="；".join(n for n in (kpi.note, missing) if n))
+        if not kpi.value and not kpi.why_empty:
+            kpi = replace(
+                kpi, why_empty=f"{ctx.start:%Y-%m-%d}至{ctx.as_of:%Y-%m-%d}没有{label}记录"
+            )
+        return kpi
 
     return compute
 

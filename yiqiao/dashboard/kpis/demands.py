@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from yiqiao.core.kpi import Kpi, RecordSet
-from yiqiao.demands.models import Demand, FollowUp
+from yiqiao.demands.models import Category, Demand, FollowUp
 
 from .context import KpiContext
 from .registry import KpiSpec, register
@@ -39,22 +39,26 @@ def _withdrawn(before: dt.datetime) -> Q:
     return Q(closed_at__lt=before) & (Q(responded_at__isnull=True) | Q(responded_at__gte=before))
 
 
+def _ids(qs: QuerySet[Any]) -> QuerySet[Any]:
+    return qs.order_by("id").values_list("id", flat=True)
+
+
 def resolution_rate(ctx: KpiContext) -> Kpi:
     cutoff = _end_of(ctx.as_of)
     base = _raised_in_period(ctx).exclude(_withdrawn(cutoff))
-    rows = list(base.order_by("id").values_list("id", "resolved_at"))
-    denominator = tuple(r[0] for r in rows)
-    numerator = tuple(r[0] for r in rows if r[1] is not None and r[1] < cutoff)
+    resolved = Q(resolved_at__isnull=False, resolved_at__lt=cutoff)
+    counts = base.aggregate(total=Count("pk"), done=Count("pk", filter=resolved))
+    total, done = counts["total"], counts["done"]
     return Kpi(
         key=RESOLUTION_RATE.key,
         label=RESOLUTION_RATE.label,
-        value=len(numerator) / len(denominator) if denominator else None,
+        value=done / total if total else None,
         unit="%",
         period=ctx.period,
         definition=RESOLUTION_RATE.definition,
-        numerator=RecordSet("demands.Demand", numerator),
-        denominator=RecordSet("demands.Demand", denominator),
-        why_empty="" if denominator else "期间内没有提出的需求",
+        numerator=RecordSet("demands.Demand", qs=_ids(base.filter(resolved)), count=done),
+        denominator=RecordSet("demands.Demand", qs=_ids(base), count=total),
+        why_empty="" if total else "期间内没有提出的需求",
     )
 
 
@@ -65,23 +69,20 @@ def on_time_response_rate(ctx: KpiContext) -> Kpi:
         .exclude(_withdrawn(cutoff))
         .filter(Q(respond_due__lt=ctx.as_of) | Q(responded_at__lt=cutoff))
     )
-    rows = list(base.order_by("id").values_list("id", "responded_at", "respond_due"))
-    denominator = tuple(r[0] for r in rows)
-    numerator = tuple(
-        r[0]
-        for r in rows
-        if r[1] is not None and r[1] < cutoff and timezone.localtime(r[1]).date() <= r[2]
-    )
+    # Answered by the end of the due day (local time), compared in the database.
+    on_time = Q(responded_at__lt=cutoff, responded_at__date__lte=F("respond_due"))
+    counts = base.aggregate(total=Count("pk"), done=Count("pk", filter=on_time))
+    total, done = counts["total"], counts["done"]
     return Kpi(
         key=ON_TIME_RESPONSE.key,
         label=ON_TIME_RESPONSE.label,
-        value=len(numerator) / len(denominator) if denominator else None,
+        value=done / total if total else None,
         unit="%",
         period=ctx.period,
         definition=ON_TIME_RESPONSE.definition,
-        numerator=RecordSet("demands.Demand", numerator),
-        denominator=RecordSet("demands.Demand", denominator),
-        why_empty="" if denominator else "期间内没有响应时限已到的需求",
+        numerator=RecordSet("demands.Demand", qs=_ids(base.filter(on_time)), count=done),
+        denominator=RecordSet("demands.Demand", qs=_ids(base), count=total),
+        why_empty="" if total else "期间内没有响应时限已到的需求",
     )
 
 
@@ -99,29 +100,27 @@ def overdue(ctx: KpiContext) -> Kpi:
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
         .filter(waiting_accept | waiting_answer)
     )
-    ids = tuple(qs.order_by("id").values_list("id", flat=True))
+    n = qs.count()
     return Kpi(
         key=OVERDUE.key,
         label=OVERDUE.label,
-        value=len(ids),
+        value=n,
         unit=OVERDUE.unit,
         period=f"{ctx.as_of:%Y-%m-%d}",
         definition=OVERDUE.definition,
-        records=RecordSet("demands.Demand", ids),
-        why_empty="" if ids else "统计日没有超期未办的需求",
+        records=RecordSet("demands.Demand", qs=_ids(qs), count=n),
+        why_empty="" if n else "统计日没有超期未办的需求",
     )
 
 
 def satisfaction(ctx: KpiContext) -> Kpi:
     demands = _demands(ctx)
-    rows = list(
-        FollowUp.objects.filter(
-            demand__in=demands.values("pk"), on__gte=ctx.start, on__lte=ctx.as_of
-        )
-        .order_by("id")
-        .values_list("id", "satisfaction")
+    qs = FollowUp.objects.filter(
+        demand__in=demands.values("pk"), on__gte=ctx.start, on__lte=ctx.as_of
     )
-    value = round(sum(r[1] for r in rows) / len(rows), 2) if rows else None
+    totals = qs.aggregate(n=Count("pk"), s=Sum("satisfaction"))
+    n = totals["n"]
+    value = round(totals["s"] / n, 2) if n else None
     return Kpi(
         key=SATISFACTION.key,
         label=SATISFACTION.label,
@@ -129,9 +128,32 @@ def satisfaction(ctx: KpiContext) -> Kpi:
         unit="分（满分5）",
         period=ctx.period,
         definition=SATISFACTION.definition,
-        records=RecordSet("demands.FollowUp", tuple(r[0] for r in rows)),
-        why_empty="" if rows else "期间内没有回访记录",
+        records=RecordSet("demands.FollowUp", qs=_ids(qs), count=n),
+        why_empty="" if n else "期间内没有回访记录",
     )
+
+
+def _conversion(category: str) -> Any:
+    def compute(ctx: KpiContext) -> Kpi:
+        spec = CONVERSION[category]
+        cutoff = _end_of(ctx.as_of)
+        base = _raised_in_period(ctx).filter(category=category).exclude(_withdrawn(cutoff))
+        converted = Q(converted_at__isnull=False, converted_at__lt=cutoff)
+        counts = base.aggregate(total=Count("pk"), done=Count("pk", filter=converted))
+        total, done = counts["total"], counts["done"]
+        return Kpi(
+            key=spec.key,
+            label=spec.label,
+            value=done / total if total else None,
+            unit="%",
+            period=ctx.period,
+            definition=spec.definition,
+            numerator=RecordSet("demands.Demand", qs=_ids(base.filter(converted)), count=done),
+            denominator=RecordSet("demands.Demand", qs=_ids(base), count=total),
+            why_empty="" if total else f"期间内没有提出{spec.label.removesuffix('转化率')}类需求",
+        )
+
+    return compute
 
 
 RESOLUTION_RATE = register(
@@ -186,3 +208,19 @@ SATISFACTION = register(
         compute=satisfaction,
     )
 )
+CONVERSION: dict[str, KpiSpec] = {}
+for _category, _label in Category.choices:
+    CONVERSION[_category] = register(
+        KpiSpec(
+            key=f"demands.conversion_{_category}",
+            label=f"{_label}转化率",
+            unit="%",
+            group="needs",
+            definition=(
+                f"“{_label}”类需求的转化率 = 期间内提出、截至统计日已转化（登记转化时间：转为招商项目、"
+                "融资对接或载体租赁等）的需求数 ÷ 期间内提出的该类需求数。未经响应即关闭的需求不计入。"
+            ),
+            source="企业需求的类别 category、提出时间 created_at 与转化时间 converted_at",
+            compute=_conversion(_category),
+        )
+    )

@@ -44,16 +44,18 @@ def _linked_projects(ctx: KpiContext, events: QuerySet[Any]) -> QuerySet[Any]:
 def _count(
     ctx: KpiContext, spec: KpiSpec, model: str, qs: QuerySet[Any], period: str, empty: str
 ) -> Kpi:
-    ids = tuple(qs.order_by("id").values_list("id", flat=True).distinct())
+    # One COUNT query; the ids are listed (a page at a time) only when the tile is opened.
+    ids = qs.order_by("id").values_list("id", flat=True).distinct()
+    n = ids.count()
     return Kpi(
         key=spec.key,
         label=spec.label,
-        value=len(ids),
+        value=n,
         unit=spec.unit,
         period=period,
         definition=spec.definition,
-        records=RecordSet(model, ids),
-        why_empty="" if ids else empty,
+        records=RecordSet(model, qs=ids, count=n),
+        why_empty="" if n else empty,
     )
 
 
@@ -117,49 +119,77 @@ def leads(ctx: KpiContext) -> Kpi:
     return _count(ctx, LEADS, "projects.Project", qs, ctx.period, why)
 
 
-def _horizon_events(ctx: KpiContext, days: int) -> tuple[list[tuple[int, dt.date, dt.date]], str]:
+def _horizon_events(ctx: KpiContext, days: int) -> tuple[QuerySet[Any], str]:
     last = ctx.days_before(days)
     first = last - dt.timedelta(days=ROLLING_DAYS - 1)
-    rows = list(_events(ctx, first, last).values_list("pk", "starts_on", "ends_on"))
-    return rows, f"{first:%Y-%m-%d}/{last:%Y-%m-%d}"
+    return _events(ctx, first, last), f"{first:%Y-%m-%d}/{last:%Y-%m-%d}"
+
+
+def _event_links(
+    ctx: KpiContext, events: QuerySet[Any]
+) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    """Each linked project (scoped) → the (start, end) days of the events it came from: two
+    queries (links through meetings, links through event signings) whatever the number of
+    events."""
+    visible = ctx.scoped(Project).values("pk")
+    windows: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    through_meetings = Meeting.objects.filter(
+        schedule__event__in=events.values("pk"), project__isnull=False, project__in=visible
+    ).values_list("project_id", "schedule__event__starts_on", "schedule__event__ends_on")
+    through_signings = EventSigning.objects.filter(
+        event__in=events.values("pk"), project__in=visible
+    ).values_list("project_id", "event__starts_on", "event__ends_on")
+    for rows in (through_meetings, through_signings):
+        for project_id, starts_on, ends_on in rows.distinct():
+            windows.setdefault(project_id, []).append((starts_on, ends_on))
+    return windows
 
 
 def _by_horizon(ctx: KpiContext, days: int, what: str) -> Kpi:
     spec = SIGNED_AFTER[days] if what == "signings" else LANDED_AFTER[days]
-    rows, period = _horizon_events(ctx, days)
-    if not rows:
-        empty = f"{period.replace('/', '至')}没有结束的活动（需活动结束满{days}天）"
-        model = "projects.Signing" if what == "signings" else "projects.Project"
-        return _count(ctx, spec, model, Project.objects.none(), period, empty)
-    # Per event: its linked projects; what each reached by the event's horizon.
+    events, period = _horizon_events(ctx, days)
+    model = "projects.Signing" if what == "signings" else "projects.Project"
+    windows = _event_links(ctx, events)
+    # The same queries whatever the data: whether there were events, then what each linked
+    # project reached within some event's window (one query over the linked projects'
+    # signings or registrations; the windows compared here).
+    had_events = events.exists()
+    linked = _linked_projects(ctx, events).values("pk")
     found: set[int] = set()
-    for event_id, starts_on, ends_on in rows:
-        horizon = ends_on + dt.timedelta(days=days)
-        projects = _linked_projects(ctx, Event.objects.filter(pk=event_id)).values("pk")
-        if what == "signings":
-            found.update(
-                Signing.objects.filter(
-                    project__in=projects,
-                    repeat_of__isnull=True,
-                    signed_on__lte=min(horizon, ctx.as_of),
-                    signed_on__gte=starts_on,
-                ).values_list("pk", flat=True)
-            )
-        else:
-            found.update(
-                Milestone.objects.filter(
-                    project__in=projects,
-                    kind=Milestone.Kind.REGISTERED,
-                    achieved_on__lte=min(horizon, ctx.as_of),
-                ).values_list("project_id", flat=True)
-            )
     if what == "signings":
-        qs: QuerySet[Any] = Signing.objects.filter(pk__in=found)
+        for pk, project_id, signed_on in Signing.objects.filter(
+            project__in=linked, repeat_of__isnull=True, signed_on__lte=ctx.as_of
+        ).values_list("pk", "project_id", "signed_on"):
+            if any(
+                starts_on <= signed_on <= ends_on + dt.timedelta(days=days)
+                for starts_on, ends_on in windows.get(project_id, ())
+            ):
+                found.add(pk)
         why = f"这些活动关联的项目在活动结束后{days}天内没有签约"
-        return _count(ctx, spec, "projects.Signing", qs, period, why)
-    qs = Project.objects.filter(pk__in=found)
-    why = f"这些活动关联的项目在活动结束后{days}天内没有注册落地"
-    return _count(ctx, spec, "projects.Project", qs, period, why)
+    else:
+        for project_id, achieved_on in Milestone.objects.filter(
+            project__in=linked, kind=Milestone.Kind.REGISTERED, achieved_on__lte=ctx.as_of
+        ).values_list("project_id", "achieved_on"):
+            if any(
+                achieved_on <= ends_on + dt.timedelta(days=days)
+                for _starts_on, ends_on in windows.get(project_id, ())
+            ):
+                found.add(project_id)
+        why = f"这些活动关联的项目在活动结束后{days}天内没有注册落地"
+    if not had_events:
+        why = f"{period.replace('/', '至')}没有结束的活动（需活动结束满{days}天）"
+    elif not windows:
+        why = "这些活动没有关联到招商项目"
+    return Kpi(
+        key=spec.key,
+        label=spec.label,
+        value=len(found),
+        unit=spec.unit,
+        period=period,
+        definition=spec.definition,
+        records=RecordSet(model, sorted(found)),
+        why_empty="" if found else why,
+    )
 
 
 def _horizon_compute(days: int, what: str) -> Any:

@@ -6,14 +6,13 @@ bank slip or photo) — assessment rules deduct figures that cannot be evidenced
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from yiqiao.core.kpi import Kpi, RecordSet
-from yiqiao.projects.models import Milestone, Project, Signing
+from yiqiao.projects.models import Milestone, Project, Signing, StageChange
 from yiqiao.projects.queries import STALLED_DAYS, stalled_projects
 
 from .. import summary
@@ -26,25 +25,22 @@ CONSTRUCTION_GRACE_DAYS = 180  # a signed project is expected to start within si
 PRODUCTION_GRACE_DAYS = 540  # … and to produce within eighteen months
 
 
-def _ids(qs: QuerySet[Any]) -> Callable[[], list[int]]:
-    """The ids of ``qs`` in order, fetched when the records are listed."""
-    return lambda: list(qs.order_by("id").values_list("id", flat=True))
+def _ids(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The ids of ``qs`` in order (a lazy queryset: fetched a page at a time when listed)."""
+    return qs.order_by("id").values_list("id", flat=True)
 
 
 def _repeats(ctx: KpiContext, projects: QuerySet[Any]) -> tuple[RecordSet, str]:
     """The signings of the period flagged as repeats of an earlier agreement, and a note."""
-    ids = tuple(
-        Signing.objects.filter(
-            project__in=projects.values("pk"),
-            signed_on__gte=ctx.start,
-            signed_on__lte=ctx.end,
-            repeat_of__isnull=False,
-        )
-        .order_by("id")
-        .values_list("id", flat=True)
+    qs = Signing.objects.filter(
+        project__in=projects.values("pk"),
+        signed_on__gte=ctx.start,
+        signed_on__lte=ctx.end,
+        repeat_of__isnull=False,
     )
-    note = f"{len(ids)}次重复签约已识别，只计一次" if ids else ""
-    return RecordSet("projects.Signing", ids), note
+    n = qs.count()
+    note = f"{n}次重复签约已识别，只计一次" if n else ""
+    return RecordSet("projects.Signing", qs=_ids(qs), count=n), note
 
 
 def signing_count(ctx: KpiContext) -> Kpi:
@@ -62,7 +58,7 @@ def signing_count(ctx: KpiContext) -> Kpi:
         unit=SIGNING_COUNT.unit,
         period=ctx.period,
         definition=SIGNING_COUNT.definition,
-        records=RecordSet("projects.Project", query=_ids(qs)),
+        records=RecordSet("projects.Project", qs=_ids(qs), count=count),
         target=target,
         note="；".join(n for n in (missing, repeat_note) if n),
         excluded=repeats,
@@ -90,7 +86,7 @@ def signed_amount(ctx: KpiContext) -> Kpi:
         unit=SIGNED_AMOUNT.unit,
         period=ctx.period,
         definition=SIGNED_AMOUNT.definition,
-        records=RecordSet("projects.Signing", query=_ids(counted)),
+        records=RecordSet("projects.Signing", qs=_ids(counted), count=n),
         target=target,
         note="；".join(n for n in (missing, repeat_note) if n),
         excluded=repeats,
@@ -110,41 +106,84 @@ def _milestone_rate(ctx: KpiContext, spec: KpiSpec, kind: str, grace_days: int) 
     unevidenced = Milestone.objects.filter(
         project=OuterRef("pk"), kind=kind, achieved_on__lte=ctx.as_of, evidence=""
     )
-    rows = list(
-        base.annotate(done=Exists(reached), bare=Exists(unevidenced))
-        .order_by("id")
-        .values_list("id", "done", "bare")
+    out_of_order = _out_of_order(kind)
+    # One aggregate query for the counts, whatever the number of projects; the ids are listed
+    # (a page at a time) only when the tile is opened.
+    annotated = base.annotate(done=Exists(reached), bare=Exists(unevidenced), odd=out_of_order)
+    counts = annotated.aggregate(
+        total=Count("pk"),
+        done_n=Count("pk", filter=Q(done=True, odd=False)),
+        without=Count("pk", filter=Q(done=False, bare=True)),
+        odd_n=Count("pk", filter=Q(done=True, odd=True)),
     )
-    denominator = tuple(r[0] for r in rows)
-    numerator = tuple(r[0] for r in rows if r[1])
-    without = sum(1 for r in rows if r[2] and not r[1])
-    # One query whatever the number of projects left out (not an IN list of their ids).
-    left_out = (
-        base.annotate(done=Exists(reached), bare=Exists(unevidenced))
-        .filter(done=False, bare=True)
-        .values("pk")
+    total, done = counts["total"], counts["done_n"]
+    without, odd = counts["without"], counts["odd_n"]
+    left_out = base.filter(~Exists(reached), Exists(unevidenced)).values("pk")
+    bare_milestones = Milestone.objects.filter(
+        project__in=left_out, kind=kind, achieved_on__lte=ctx.as_of, evidence=""
     )
-    bare_milestones = tuple(
-        Milestone.objects.filter(
-            project__in=left_out, kind=kind, achieved_on__lte=ctx.as_of, evidence=""
-        )
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    notes = []
+    if without:
+        notes.append(f"{without}个项目登记了节点但未附凭证，未计入")
+    if odd:
+        notes.append(f"{odd}个项目的{ORDER_NOTES[kind]}，日期顺序有误，未计入，请核对")
     return Kpi(
         key=spec.key,
         label=spec.label,
-        value=len(numerator) / len(denominator) if denominator else None,
+        value=done / total if total else None,
         unit="%",
         period=f"{window_start:%Y-%m-%d}/{ctx.as_of:%Y-%m-%d}",
         definition=spec.definition,
-        numerator=RecordSet("projects.Project", numerator),
-        denominator=RecordSet("projects.Project", denominator),
-        note=f"{without}个项目登记了节点但未附凭证，未计入" if without else "",
-        excluded=RecordSet("projects.Milestone", bare_milestones),
+        numerator=RecordSet(
+            "projects.Project",
+            qs=_ids(annotated.filter(done=True, odd=False)),
+            count=done,
+        ),
+        denominator=RecordSet("projects.Project", qs=_ids(base), count=total),
+        note="；".join(notes),
+        # Counted now, whether or not there are any: the same queries for any data.
+        excluded=RecordSet(
+            "projects.Project",
+            qs=_ids(annotated.filter(Q(done=True, odd=True))),
+            count=odd,
+        )
+        if odd
+        else RecordSet(
+            "projects.Milestone", qs=_ids(bare_milestones), count=bare_milestones.count()
+        ),
         why_empty=""
-        if denominator
+        if total
         else f"没有签约满{grace_days}天的项目（{window_start:%Y-%m-%d}至{due_by:%Y-%m-%d}签约）",
+    )
+
+
+ORDER_NOTES: dict[str, str] = {
+    Milestone.Kind.CONSTRUCTION: "开工日期早于首次签约日期",
+    Milestone.Kind.PRODUCTION: "投产日期早于开工日期",
+}
+
+
+def _out_of_order(kind: str) -> Exists:
+    """A project whose ``kind`` milestone is dated before the step that must come first: a
+    start of construction before the first signing, production before construction (an
+    imported or back-dated record; the services refuse the first)."""
+    if kind == Milestone.Kind.PRODUCTION:
+        first_construction = (
+            Milestone.objects.filter(project=OuterRef("project"), kind=Milestone.Kind.CONSTRUCTION)
+            .order_by("achieved_on")
+            .values("achieved_on")[:1]
+        )
+        return Exists(
+            Milestone.objects.filter(
+                project=OuterRef("pk"),
+                kind=kind,
+                achieved_on__lt=Subquery(first_construction),
+            )
+        )
+    return Exists(
+        Milestone.objects.filter(
+            project=OuterRef("pk"), kind=kind, achieved_on__lt=OuterRef("signed_on")
+        )
     )
 
 
@@ -158,28 +197,29 @@ def production_rate(ctx: KpiContext) -> Kpi:
     return _milestone_rate(ctx, PRODUCTION_RATE, Milestone.Kind.PRODUCTION, PRODUCTION_GRACE_DAYS)
 
 
+def _yuan_by_currency(qs: QuerySet[Any], amount: str, currency: str) -> tuple[int, Decimal]:
+    """(rows, Σ amount in yuan) of ``qs``: one grouped query, each currency's sum converted at
+    its planning rate."""
+    n, total = 0, Decimal("0")
+    for row in qs.order_by().values(currency).annotate(s=Sum(amount), k=Count("pk")):
+        n += row["k"]
+        total += to_yuan(Decimal(row["s"] or 0), row[currency])
+    return n, total
+
+
 def capital_arrival_rate(ctx: KpiContext) -> Kpi:
     window_start = ctx.days_before(RATE_WINDOW_DAYS)
     projects = ctx.in_region(ctx.scoped(Project), "target_region").filter(
         signed_on__gte=window_start, signed_on__lte=ctx.as_of
     )
-    signings = list(
-        Signing.objects.filter(
-            project__in=projects.values("pk"), signed_on__lte=ctx.as_of, repeat_of__isnull=True
-        )
-        .order_by("id")
-        .values_list("id", "amount", "currency")
+    signings = Signing.objects.filter(
+        project__in=projects.values("pk"), signed_on__lte=ctx.as_of, repeat_of__isnull=True
     )
-    arrivals = list(
-        Milestone.objects.filter(
-            project__in=projects.values("pk"), achieved_on__lte=ctx.as_of, capital_arrived__gt=0
-        )
-        .exclude(evidence="")
-        .order_by("id")
-        .values_list("id", "capital_arrived", "project__currency")
-    )
-    committed = sum((to_yuan(a, c) for _i, a, c in signings), Decimal("0"))
-    arrived = sum((to_yuan(a, c) for _i, a, c in arrivals), Decimal("0"))
+    arrivals = Milestone.objects.filter(
+        project__in=projects.values("pk"), achieved_on__lte=ctx.as_of, capital_arrived__gt=0
+    ).exclude(evidence="")
+    n_signings, committed = _yuan_by_currency(signings, "amount", "currency")
+    n_arrivals, arrived = _yuan_by_currency(arrivals, "capital_arrived", "project__currency")
     return Kpi(
         key=CAPITAL_ARRIVAL_RATE.key,
         label=CAPITAL_ARRIVAL_RATE.label,
@@ -187,8 +227,8 @@ def capital_arrival_rate(ctx: KpiContext) -> Kpi:
         unit="%",
         period=f"{window_start:%Y-%m-%d}/{ctx.as_of:%Y-%m-%d}",
         definition=CAPITAL_ARRIVAL_RATE.definition,
-        numerator=RecordSet("projects.Milestone", tuple(r[0] for r in arrivals)),
-        denominator=RecordSet("projects.Signing", tuple(r[0] for r in signings)),
+        numerator=RecordSet("projects.Milestone", qs=_ids(arrivals), count=n_arrivals),
+        denominator=RecordSet("projects.Signing", qs=_ids(signings), count=n_signings),
         why_empty="" if committed else "近三年签约的项目没有签约金额",
     )
 
@@ -205,8 +245,31 @@ def _open_stalled(ctx: KpiContext) -> Kpi:
         unit=STALLED.unit,
         period=f"{ctx.as_of:%Y-%m-%d}",
         definition=STALLED.definition,
-        records=RecordSet("projects.Project", query=lambda: list(qs.values_list("id", flat=True))),
+        records=RecordSet("projects.Project", qs=qs.values_list("id", flat=True), count=count),
         why_empty="" if count else f"统计日没有在当前阶段停留超过{STALLED_DAYS}天的项目",
+    )
+
+
+def time_in_stage(ctx: KpiContext) -> Kpi:
+    """Mean days a project spent in the stage it left, over the moves of the period."""
+    projects = ctx.in_region(ctx.scoped(Project), "target_region")
+    qs = StageChange.objects.filter(
+        project__in=projects.values("pk"),
+        changed_on__gte=ctx.start,
+        changed_on__lte=ctx.as_of,
+        days_in_from_stage__isnull=False,
+    ).exclude(from_stage="")
+    totals = qs.aggregate(n=Count("pk"), mean=Avg("days_in_from_stage"))
+    n = totals["n"]
+    return Kpi(
+        key=TIME_IN_STAGE.key,
+        label=TIME_IN_STAGE.label,
+        value=Decimal(str(totals["mean"])).quantize(Decimal("0.1")) if n else None,
+        unit=TIME_IN_STAGE.unit,
+        period=ctx.period,
+        definition=TIME_IN_STAGE.definition,
+        records=RecordSet("projects.StageChange", qs=_ids(qs), count=n),
+        why_empty="" if n else "期间内没有项目变更阶段",
     )
 
 
@@ -250,7 +313,8 @@ CONSTRUCTION_RATE = register(
         group="signing",
         definition=(
             "开工率 = 分母中已登记开工节点且附有凭证（施工许可证、开工照片等）的项目数 ÷ 近三年签约且签约已满180天的"
-            "项目数（含其后终止的项目）。无凭证的开工节点不计入，卡片注明个数。"
+            "项目数（含其后终止的项目）。无凭证的开工节点不计入，卡片注明个数；开工日期早于首次签约日期（顺序有误）的"
+            "项目不计入分子，卡片注明个数。"
         ),
         source="招商项目的首次签约日期；落地节点（projects.Milestone，kind=construction）及其凭证文件",
         compute=construction_rate,
@@ -264,7 +328,7 @@ PRODUCTION_RATE = register(
         group="signing",
         definition=(
             "投产率 = 分母中已登记投产节点且附有凭证的项目数 ÷ 近三年签约且签约已满540天（18个月）的项目数"
-            "（含其后终止的项目）。无凭证的投产节点不计入。"
+            "（含其后终止的项目）。无凭证的投产节点不计入；投产日期早于开工日期（顺序有误）的项目不计入分子，卡片注明个数。"
         ),
         source="招商项目的首次签约日期；落地节点（kind=production）及其凭证文件",
         compute=production_rate,
@@ -295,5 +359,19 @@ STALLED = register(
         ),
         source="招商项目的阶段 stage 与进入本阶段日期 stage_entered_on",
         compute=_open_stalled,
+    )
+)
+TIME_IN_STAGE = register(
+    KpiSpec(
+        key="projects.time_in_stage",
+        label="平均阶段停留天数",
+        unit="天",
+        group="signing",
+        definition=(
+            "期间内每一次阶段变更时，项目在原阶段停留天数的算术平均（从进入原阶段之日到变更之日）；"
+            "每次变更计一次，项目新建时的首次登记不计。"
+        ),
+        source="阶段变更（projects.StageChange）的变更日期 changed_on 与原阶段停留天数 days_in_from_stage",
+        compute=time_in_stage,
     )
 )

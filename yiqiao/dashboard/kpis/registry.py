@@ -65,4 +65,4 @@ def spec(key: str) -> KpiSpec | None:
 
 def _load() -> None:
     # The figure modules register themselves on import (once; later imports are no-ops).
-    from . import capital, cultivation, demands, events, projects  # noqa: F401
+    from . import capital, cultivation, demands, events, policies, projects  # noqa: F401

@@ -228,3 +228,16 @@ def test_the_demo_fills_the_event_funnel_and_each_step_opens_its_records(
     ):
         page = client.get(f"/cockpit/kpi/{key}/").content.decode()
         assert f'<span id="record-count">{shown}</span>' in page, key
+
+
+def test_the_demo_gives_data_to_the_figures_added_later(demo: Any) -> None:
+    """Invitations, policy money against its budget, time in stage and need conversion: each
+    has data in a fresh demo (and its records, as every figure)."""
+    lines = _lines()
+    assert lines["events.invited"]["value"] > 0
+    assert len(lines["events.invited"]["records"]["ids"]) == lines["events.invited"]["value"]
+    money = lines["policies.money_paid"]
+    assert money["value"] > 0 and money["records"]["ids"]
+    assert lines["projects.time_in_stage"]["value"] > 0
+    converted = [k for k in lines if k.startswith("demands.conversion_") and lines[k]["value"]]
+    assert converted, "no category of need converted in the demo year"

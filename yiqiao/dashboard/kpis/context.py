@@ -8,6 +8,7 @@ to one region's subtree.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,11 @@ class KpiContext:
     start: dt.date
     region: Region | None = None
     user: Any = None
+    # Counts several figures share (one grouped query for them all), kept for this context
+    # only: one page or one command run, never across requests.
+    memo: dict[str, Any] = dataclasses.field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @classmethod
     def year_to_date(

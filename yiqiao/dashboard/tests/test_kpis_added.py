@@ -151,15 +151,18 @@ def test_it_rates_need_conversion_per_category(
     from yiqiao.demands.services import demand_convert
 
     d1 = history["demands"][0]  # resolved, in the leader's district
-    ctx = KpiContext(
-        as_of=history["today"], start=history["today"] - dt.timedelta(days=60), user=leader
-    )
-    before = _kpi("demands.conversion_space", ctx)
+
+    def ctx() -> KpiContext:  # one per request, as a page makes (its counts are kept in it)
+        return KpiContext(
+            as_of=history["today"], start=history["today"] - dt.timedelta(days=60), user=leader
+        )
+
+    before = _kpi("demands.conversion_space", ctx())
     assert before.value == 0 and before.denominator.count == 2
     demand_convert(demand=d1, by=alice, kind="space_lease")
-    after = _kpi("demands.conversion_space", ctx)
+    after = _kpi("demands.conversion_space", ctx())
     assert after.numerator.ids == (d1.pk,) and after.value == 1 / 2
-    other = _kpi("demands.conversion_talent", ctx)
+    other = _kpi("demands.conversion_talent", ctx())
     assert other.value is None and other.why_empty
 
 

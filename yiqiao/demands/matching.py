@@ -189,6 +189,9 @@ def data_version(root: Region | None, as_of: dt.date) -> tuple[Any, ...]:
 
 _CACHE: dict[Any, Catalogue] = {}
 _LOCK = threading.Lock()
+#: Districts whose catalogue a process keeps (least recently used first out): needs of a few
+#: districts arrive interleaved, and keeping only one rebuilt it at every change of district.
+MAX_CATALOGUES = 4
 
 
 def catalogue_for(root: Region | None, as_of: dt.date) -> Catalogue:
@@ -196,12 +199,15 @@ def catalogue_for(root: Region | None, as_of: dt.date) -> Catalogue:
     version = data_version(root, as_of)
     key = (root.pk if root else None, as_of)
     with _LOCK:
-        cached = _CACHE.get(key)
+        cached = _CACHE.pop(key, None)
         if cached is None or cached.version != version:
             candidates = load_candidates(root, as_of)
             cached = Catalogue(candidates, RankIndex(candidates), version)
-            _CACHE.clear()
-            _CACHE[key] = cached
+            for old in [k for k in _CACHE if k[0] == key[0]]:  # another day of the district
+                del _CACHE[old]
+        _CACHE[key] = cached  # most recently used last
+        while len(_CACHE) > MAX_CATALOGUES:
+            del _CACHE[next(iter(_CACHE))]
         return cached
 
 

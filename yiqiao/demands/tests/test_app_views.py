@@ -442,3 +442,17 @@ def test_it_warms_the_matching_index_the_need_page_reads(space: Any) -> None:
     assert tasks.warm_matching_index.call() >= 1
     key = (default_district().pk, timezone.localdate())
     assert f"space:{space.pk}" in {c.key for c in matching._CACHE[key].candidates}
+
+
+def test_it_keeps_each_districts_catalogue_when_needs_of_two_districts_alternate(
+    regions: Any, space: Any
+) -> None:
+    """Needs of several districts arrive interleaved: each district's catalogue is built once,
+    not rebuilt at every change of district (that cost the need page its p95)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    district = matching.catalogue_for(regions["district"], today)
+    everywhere = matching.catalogue_for(None, today)
+    assert matching.catalogue_for(regions["district"], today) is district
+    assert matching.catalogue_for(None, today) is everywhere

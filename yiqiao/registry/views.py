@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from yiqiao.accounts.http import SignedInRequest
 from yiqiao.core import import_jobs
+from yiqiao.core.access import VIEW
 from yiqiao.core.imports import IMPORTERS, template_rows
 from yiqiao.core.models import ImportJob
 from yiqiao.core.panels import organisation_panels, page_panels
@@ -370,11 +371,18 @@ def service_list(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     qs = queries.service_list(user=request.user, category=category)
     page = Paginator(qs, _page_size(request)).get_page(request.GET.get("page"))
+    # A provider is a link only where its page opens for this user (an enterprise sees few).
+    readable = set(
+        Organisation.objects.restrict(request.user, VIEW)
+        .filter(pk__in={s.provider_id for s in page})
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "registry/service_list.html",
         {
             "page": page,
+            "readable_providers": readable,
             "categories": Service.Category.choices,
             "category": category,
             "panels": page_panels("services", request),

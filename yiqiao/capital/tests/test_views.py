@@ -267,3 +267,19 @@ def test_an_investor_home_lists_fitting_deals_feedback_due_and_meetings(
     )
     page = lxml.html.fromstring(client_for(ivan).get("/").content.decode())
     assert not page.xpath("//section[@id='panel-awaiting-feedback']//li")
+
+
+def test_a_needs_page_offers_its_audit_trail_only_to_who_may_open_it(
+    client_for: Any, erin: Any, published: Any
+) -> None:
+    """The enterprise user was shown a button that answered 403 (only admins read audit)."""
+    from yiqiao.accounts.models import User
+
+    trail = reverse("audit-trail", args=["capital.financingneed", published.pk])
+    client = client_for(erin)
+    assert client.get(trail).status_code == 403
+    page = client.get(reverse("capital:need-detail", args=[published.pk])).content.decode()
+    assert trail not in page
+    admin = User.objects.create_user("auditor", password="x", role="admin", org_unit=erin.org_unit)
+    admin_page = client_for(admin).get(reverse("capital:need-detail", args=[published.pk]))
+    assert trail in admin_page.content.decode()

@@ -32,3 +32,23 @@ def test_it_shows_a_platform_its_own_services_even_when_it_sits_outside_the_port
     page = client_for(operator).get("/registry/services/").content.decode()
     assert "技术成熟度评估" in page
     assert "北山中试放大" not in page
+
+
+def test_the_services_list_links_a_provider_only_for_who_may_open_its_page(
+    org_factory: Any, units: Any, client_for: Any
+) -> None:
+    """An enterprise user saw every provider as a link that answered 404."""
+    platform = org_factory("锦城概念验证中心", kind=Organisation.Kind.PLATFORM)
+    Service.objects.create(provider=platform, name="技术成熟度评估", category="poc")
+    company = org_factory("桐华精准诊断科技有限公司")
+    erin = make_user("erin", units["portal"], "enterprise", organisation=company)
+    officer = make_user("olga", units["bureau"], "officer")
+    detail = f"/registry/organisations/{platform.pk}/"
+
+    client = client_for(erin)
+    page = client.get("/registry/services/").content.decode()
+    assert "技术成熟度评估" in page and "锦城概念验证中心" in page
+    assert client.get(detail).status_code == 404
+    assert f'href="{detail}"' not in page
+    officer_page = client_for(officer).get("/registry/services/").content.decode()
+    assert f'href="{detail}"' in officer_page

@@ -232,6 +232,15 @@ class Headline:
     repeated: list[EventSigning] = field(default_factory=list)
 
     def amount_text(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("en"):
+            from yiqiao.core.templatetags.yiqiao import money
+
+            amounts = sorted(self.amounts.items())
+            return ", ".join(money(amount, currency) for currency, amount in amounts) or money(
+                0, "CNY"
+            )
         parts = []
         for currency, amount in sorted(self.amounts.items()):
             unit = "亿元" if currency == "CNY" else f"亿{currency}"

@@ -456,3 +456,13 @@ def test_it_keeps_each_districts_catalogue_when_needs_of_two_districts_alternate
     everywhere = matching.catalogue_for(None, today)
     assert matching.catalogue_for(regions["district"], today) is district
     assert matching.catalogue_for(None, today) is everywhere
+
+
+def test_the_inbox_deadline_filter_reads_in_english(submit: Any, bob: Any, client_for: Any) -> None:
+    """The deadline-state menu showed its Chinese labels in English mode."""
+    client = client_for(bob)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("demands:inbox")).content.decode()
+    for english in ("Overdue", "Due soon"):
+        assert f">{english}</option>" in page
+    assert ">即将到期</option>" not in page

@@ -70,3 +70,18 @@ def test_it_shows_meeting_times_not_slot_numbers(
     assert first_cell is not None
     assert first_cell.group(1) == event.slot_label(meeting.slot)
     assert re.fullmatch(r"\d\d:\d\d–\d\d:\d\d", first_cell.group(1))
+
+
+def test_an_events_signed_amounts_read_in_english() -> None:
+    """The event page's headline said "0 亿元" in English mode."""
+    from django.utils import translation
+
+    from yiqiao.events.queries import Headline
+
+    figures = Headline(projects=2, amounts={"CNY": Decimal("150000000"), "USD": Decimal("1e7")})
+    with translation.override("en"):
+        assert figures.amount_text() == "150.00M yuan, 10.00M USD"
+        assert Headline().amount_text() == "0.00 yuan"
+    with translation.override("zh-hans"):
+        assert figures.amount_text() == "1.50 亿元，0.10 亿USD"
+        assert Headline().amount_text() == "0 亿元"

@@ -324,3 +324,17 @@ def test_it_shows_an_enterprise_what_a_policy_offers_and_none_of_its_workings(
     staff_page = staff.content.decode()
     assert 'id="policy-tests"' in staff_page and 'id="policy-history"' in staff_page
     assert "t.high_tech" in staff_page
+
+
+def test_an_open_ended_policy_reads_open_ended_in_english(
+    library: Path, client_for: Any, alice: Any
+) -> None:
+    """The library and a policy's page said 长期 in English mode."""
+    client = client_for(alice)
+    client.cookies["django_language"] = "en"
+    policy = Policy.objects.get(code="t.rd_subsidy")
+    assert policy.current_version is not None and policy.current_version.effective_to is None
+    for url in (reverse("policies:library"), reverse("policies:policy-detail", args=[policy.pk])):
+        page = client.get(url).content.decode()
+        assert "2024-01-01 – open-ended" in page
+        assert "长期" not in page

@@ -29,6 +29,11 @@ MONEY: Any = {"max_digits": 18, "decimal_places": 2}
 # 1e12 in any currency is beyond any single project in the field (absurd-amount guard).
 MAX_AMOUNT = Decimal("1000000000000")
 AMOUNT_RANGE = [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_AMOUNT)]
+# How the services that create leads key their source (pipeline.lead_create's
+# `source_url_or_ref`): a meeting or signing outcome (events/services/outcomes.py), a chain
+# target (chain/services/gaps.py), a financing close (capital/services/deals.py), the demo's
+# investor file (capital/demo.py). Kept to make a lead once per source; never shown as text.
+INTERNAL_SOURCE_REFS = ("events:", "chain-target:", "capital.close:", "investors.yaml:")
 
 
 class Currency(models.TextChoices):
@@ -144,6 +149,24 @@ class Project(Owned, TimeStampedModel):
     def clean(self) -> None:
         if self.stage == Stage.LOST and not self.lost_reason.strip():
             raise ValidationError({"lost_reason": _("终止的项目须填写终止原因")})
+
+    @property
+    def source_ref_shown(self) -> str:
+        """The source reference a person typed (a number, a link); the keys the system writes
+        to make one lead per source (``INTERNAL_SOURCE_REFS``) are not for reading."""
+        ref = self.source_ref.strip()
+        return "" if ref.startswith(INTERNAL_SOURCE_REFS) else ref
+
+    @property
+    def source_href(self) -> str:
+        """Where the source reference leads, if anywhere: a web address, or a page of this site
+        (a news lead keeps its article's path); never a script or another scheme."""
+        from yiqiao.core.weblinks import is_web_url
+
+        ref = self.source_ref_shown
+        if ref.startswith("/") and not ref.startswith("//") and "\\" not in ref:
+            return ref
+        return ref if is_web_url(ref) else ""
 
     @property
     def is_signed(self) -> bool:

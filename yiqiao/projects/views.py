@@ -246,6 +246,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "milestone_form": MilestoneForm() if editable else None,
             "today": _today(),
+            "days_in_stage": project.days_in_stage(_today()),
         },
     )
 

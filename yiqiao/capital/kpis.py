@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiqiao.core.kpi import Kpi, RecordSet
 from yiqiao.registry.models import Region
@@ -48,7 +49,7 @@ def financing_closed(*, start: dt.date, end: dt.date, region: Region | None = No
         period=_period(start, end),
         definition=FINANCING_CLOSED,
         records=RecordSet("capital.Close", tuple(r[0] for r in rows)),
-        why_empty="" if rows else "期间内没有登记交割",
+        why_empty="" if rows else _("期间内没有登记交割"),
     )
 
 
@@ -90,8 +91,20 @@ def feedback_rate(
         definition=FEEDBACK_RATE,
         numerator=RecordSet("capital.PitchInvitation", on_time),
         denominator=RecordSet("capital.PitchInvitation", tuple(i.pk for i in due)),
-        why_empty="" if due else "期间内没有反馈期限已届满的路演邀请",
+        why_empty="" if due else _("期间内没有反馈期限已届满的路演邀请"),
     )
+
+
+def _why_no_rate(rate: landing.HorizonRate) -> str:
+    """The engine's reason (pure, in Chinese) said in the page's language."""
+    if rate.observed:
+        return ""
+    if rate.pending:
+        return _("尚无孵化满%(months)s个月的项目（%(n)s个观察期未满）") % {
+            "months": rate.months,
+            "n": len(rate.pending),
+        }
+    return _("暂无孵化项目")
 
 
 def landing_rate(
@@ -120,7 +133,7 @@ def landing_rate(
         ),
         numerator=RecordSet("capital.IncubatedProject", rate.landed),
         denominator=RecordSet("capital.IncubatedProject", rate.observed),
-        why_empty=rate.why_empty,
+        why_empty=_why_no_rate(rate),
     )
 
 

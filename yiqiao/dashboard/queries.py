@@ -10,9 +10,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from yiqiao.core.kpi import Kpi, RecordSet
 from yiqiao.core.scope import user_scope
+from yiqiao.core.templatetags.yiqiao import yuan
 from yiqiao.registry.models import Region
 
 from .kpis.context import KpiContext
@@ -47,12 +49,21 @@ class Tile:
         return min(100, int(Decimal(str(self.kpi.value)) * 100 / self.kpi.target))
 
 
+#: A count's measure word on an English page: the tile's label says what is counted, so most
+#: words go; these three say something the number alone does not.
+ENGLISH_UNITS = {"人": " people", "天": " days", "分": " / 5"}
+
+
 def format_value(value: Decimal | float | int | None, unit: str) -> str:
-    """How a figure reads on a tile: 42.5%, 3.57亿元, 27个."""
+    """How a figure reads on a tile: 42.5%, 3.57亿元, 27个 (in English: 3.57B yuan, 27)."""
     if value is None:
         return "—"
     if unit == "%":
         return f"{float(value) * 100:.1f}%"
+    if (get_language() or "").startswith("en"):
+        if unit == "元":
+            return yuan(value)
+        return f"{value}{ENGLISH_UNITS.get(unit[:1], '')}"
     if unit == "元":
         amount = Decimal(str(value))
         if abs(amount) >= Decimal("100000000"):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.utils.translation import gettext as _
+
 from yiqiao.core.kpi import Kpi
 from yiqiao.cultivation import kpis as cultivation
 from yiqiao.cultivation.models import Metric
@@ -37,14 +39,20 @@ def _compute(metric: str, key: str, label: str, unit: str) -> object:
         # A missing target is said on the tile (never taken as 0); so is a period without one.
         if kpi.target is None:
             missing = (
-                f"{region.name}未设定{ctx.year}年度目标"
+                _("%(region)s未设定%(year)s年度目标") % {"region": region.name, "year": ctx.year}
                 if region is not None
-                else "未指定区域，无法对照年度目标"
+                else _("未指定区域，无法对照年度目标")
             )
-            kpi = replace(kpi, note="；".join(n for n in (kpi.note, missing) if n))
+            kpi = replace(kpi, note=_("；").join(n for n in (kpi.note, missing) if n))
         if not kpi.value and not kpi.why_empty:
             kpi = replace(
-                kpi, why_empty=f"{ctx.start:%Y-%m-%d}至{ctx.as_of:%Y-%m-%d}没有{label}记录"
+                kpi,
+                why_empty=_("%(start)s至%(end)s没有%(what)s记录")
+                % {
+                    "start": f"{ctx.start:%Y-%m-%d}",
+                    "end": f"{ctx.as_of:%Y-%m-%d}",
+                    "what": _(label),
+                },
             )
         return kpi
 

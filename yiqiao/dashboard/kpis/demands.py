@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiqiao.core.kpi import Kpi, RecordSet
 from yiqiao.demands.models import Category, Demand, FollowUp
@@ -103,7 +104,7 @@ def resolution_rate(ctx: KpiContext) -> Kpi:
         definition=RESOLUTION_RATE.definition,
         numerator=RecordSet("demands.Demand", qs=_ids(base.filter(_resolved(cutoff))), count=done),
         denominator=RecordSet("demands.Demand", qs=_ids(base), count=total),
-        why_empty="" if total else "期间内没有提出的需求",
+        why_empty="" if total else _("期间内没有提出的需求"),
     )
 
 
@@ -122,7 +123,7 @@ def on_time_response_rate(ctx: KpiContext) -> Kpi:
         definition=ON_TIME_RESPONSE.definition,
         numerator=RecordSet("demands.Demand", qs=_ids(base.filter(_on_time(cutoff))), count=done),
         denominator=RecordSet("demands.Demand", qs=_ids(base), count=total),
-        why_empty="" if total else "期间内没有响应时限已到的需求",
+        why_empty="" if total else _("期间内没有响应时限已到的需求"),
     )
 
 
@@ -149,7 +150,7 @@ def overdue(ctx: KpiContext) -> Kpi:
         period=f"{ctx.as_of:%Y-%m-%d}",
         definition=OVERDUE.definition,
         records=RecordSet("demands.Demand", qs=_ids(qs), count=n),
-        why_empty="" if n else "统计日没有超期未办的需求",
+        why_empty="" if n else _("统计日没有超期未办的需求"),
     )
 
 
@@ -169,7 +170,7 @@ def satisfaction(ctx: KpiContext) -> Kpi:
         period=ctx.period,
         definition=SATISFACTION.definition,
         records=RecordSet("demands.FollowUp", qs=_ids(qs), count=n),
-        why_empty="" if n else "期间内没有回访记录",
+        why_empty="" if n else _("期间内没有回访记录"),
     )
 
 
@@ -191,7 +192,9 @@ def _conversion(category: str) -> Any:
                 "demands.Demand", qs=_ids(base.filter(_converted(cutoff))), count=done
             ),
             denominator=RecordSet("demands.Demand", qs=_ids(base), count=total),
-            why_empty="" if total else f"期间内没有提出{spec.label.removesuffix('转化率')}类需求",
+            why_empty=""
+            if total
+            else _("期间内没有提出%(category)s类需求") % {"category": Category(category).label},
         )
 
     return compute

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from yiqiao.core.kpi import Kpi, RecordSet
 from yiqiao.demands.models import Demand
@@ -64,13 +65,16 @@ def _period_events(ctx: KpiContext) -> QuerySet[Any]:
 
 
 def _no_events(ctx: KpiContext) -> str:
-    return f"{ctx.start:%Y-%m-%d}至{ctx.as_of:%Y-%m-%d}没有结束的活动"
+    return _("%(start)s至%(end)s没有结束的活动") % {
+        "start": f"{ctx.start:%Y-%m-%d}",
+        "end": f"{ctx.as_of:%Y-%m-%d}",
+    }
 
 
 def invited(ctx: KpiContext) -> Kpi:
     events = _period_events(ctx)
     qs = ctx.scoped(Invitation).filter(event__in=events.values("pk"))
-    why = "期间内的活动没有登记邀请名单" if events.exists() else _no_events(ctx)
+    why = _("期间内的活动没有登记邀请名单") if events.exists() else _no_events(ctx)
     return _count(ctx, INVITED, "events.Invitation", qs, ctx.period, why)
 
 
@@ -79,7 +83,7 @@ def registered(ctx: KpiContext) -> Kpi:
     qs = ctx.scoped(Registration).filter(
         event__in=events.values("pk"), status=Registration.Status.REGISTERED
     )
-    why = "期间内的活动没有有效报名" if events.exists() else _no_events(ctx)
+    why = _("期间内的活动没有有效报名") if events.exists() else _no_events(ctx)
     return _count(ctx, REGISTERED, "events.Registration", qs, ctx.period, why)
 
 
@@ -90,7 +94,7 @@ def attended(ctx: KpiContext) -> Kpi:
         status=Registration.Status.REGISTERED,
         checked_in_at__isnull=False,
     )
-    why = "期间内的活动没有签到记录" if events.exists() else _no_events(ctx)
+    why = _("期间内的活动没有签到记录") if events.exists() else _no_events(ctx)
     return _count(ctx, ATTENDED, "events.Registration", qs, ctx.period, why)
 
 
@@ -101,21 +105,21 @@ def meetings_held(ctx: KpiContext) -> Kpi:
         schedule__is_published=True,
         status=Meeting.Status.HELD,
     )
-    why = "期间内的活动没有登记已举行的洽谈" if events.exists() else _no_events(ctx)
+    why = _("期间内的活动没有登记已举行的洽谈") if events.exists() else _no_events(ctx)
     return _count(ctx, MEETINGS_HELD, "events.Meeting", qs, ctx.period, why)
 
 
 def needs(ctx: KpiContext) -> Kpi:
     events = _period_events(ctx)
     qs = ctx.scoped(Demand).filter(source_event_id__in=events.values("pk"))
-    why = "期间内的活动没有收集到企业需求" if events.exists() else _no_events(ctx)
+    why = _("期间内的活动没有收集到企业需求") if events.exists() else _no_events(ctx)
     return _count(ctx, NEEDS, "demands.Demand", qs, ctx.period, why)
 
 
 def leads(ctx: KpiContext) -> Kpi:
     events = _period_events(ctx)
     qs = _linked_projects(ctx, events)
-    why = "期间内的活动没有关联到招商项目" if events.exists() else _no_events(ctx)
+    why = _("期间内的活动没有关联到招商项目") if events.exists() else _no_events(ctx)
     return _count(ctx, LEADS, "projects.Project", qs, ctx.period, why)
 
 
@@ -165,7 +169,7 @@ def _by_horizon(ctx: KpiContext, days: int, what: str) -> Kpi:
                 for starts_on, ends_on in windows.get(project_id, ())
             ):
                 found.add(pk)
-        why = f"这些活动关联的项目在活动结束后{days}天内没有签约"
+        why = _("这些活动关联的项目在活动结束后%(days)s天内没有签约") % {"days": days}
     else:
         for project_id, achieved_on in Milestone.objects.filter(
             project__in=linked, kind=Milestone.Kind.REGISTERED, achieved_on__lte=ctx.as_of
@@ -175,11 +179,16 @@ def _by_horizon(ctx: KpiContext, days: int, what: str) -> Kpi:
                 for _starts_on, ends_on in windows.get(project_id, ())
             ):
                 found.add(project_id)
-        why = f"这些活动关联的项目在活动结束后{days}天内没有注册落地"
+        why = _("这些活动关联的项目在活动结束后%(days)s天内没有注册落地") % {"days": days}
     if not had_events:
-        why = f"{period.replace('/', '至')}没有结束的活动（需活动结束满{days}天）"
+        start, _slash, end = period.partition("/")
+        why = _("%(start)s至%(end)s没有结束的活动（需活动结束满%(days)s天）") % {
+            "start": start,
+            "end": end,
+            "days": days,
+        }
     elif not windows:
-        why = "这些活动没有关联到招商项目"
+        why = _("这些活动没有关联到招商项目")
     return Kpi(
         key=spec.key,
         label=spec.label,

@@ -6,13 +6,22 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
 
 from yiqiao.core.kpi import Kpi, RecordSet
 from yiqiao.policies.models import Award
 
 from .context import KpiContext
 from .registry import KpiSpec, register
-from .targets import target_for
+from .targets import target_for, target_region
+
+
+def _budget_missing(ctx: KpiContext) -> str:
+    """The policy budget is this figure's yearly target, named as a budget on the tile."""
+    region = target_region(ctx)
+    if region is None:
+        return _("未指定区域，无法对照年度兑现预算")
+    return _("%(region)s未设定%(year)s年度兑现预算") % {"region": region.name, "year": ctx.year}
 
 
 def money_paid(ctx: KpiContext) -> Kpi:
@@ -34,8 +43,8 @@ def money_paid(ctx: KpiContext) -> Kpi:
             "policies.Award", qs=qs.order_by("id").values_list("id", flat=True), count=n
         ),
         target=target,
-        note=missing.replace("年度目标", "年度兑现预算") if missing else "",
-        why_empty="" if n else "期间内没有兑付记录（免申即享或申请兑付）",
+        note=_budget_missing(ctx) if missing else "",
+        why_empty="" if n else _("期间内没有兑付记录（免申即享或申请兑付）"),
     )
 
 

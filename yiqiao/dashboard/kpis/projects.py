@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext as _
 
 from yiqiao.core.kpi import Kpi, RecordSet
 from yiqiao.projects.models import Milestone, Project, Signing, StageChange
@@ -39,7 +40,7 @@ def _repeats(ctx: KpiContext, projects: QuerySet[Any]) -> tuple[RecordSet, str]:
         repeat_of__isnull=False,
     )
     n = qs.count()
-    note = f"{n}次重复签约已识别，只计一次" if n else ""
+    note = _("%(n)s次重复签约已识别，只计一次") % {"n": n} if n else ""
     return RecordSet("projects.Signing", qs=_ids(qs), count=n), note
 
 
@@ -60,9 +61,9 @@ def signing_count(ctx: KpiContext) -> Kpi:
         definition=SIGNING_COUNT.definition,
         records=RecordSet("projects.Project", qs=_ids(qs), count=count),
         target=target,
-        note="；".join(n for n in (missing, repeat_note) if n),
+        note=_("；").join(n for n in (missing, repeat_note) if n),
         excluded=repeats,
-        why_empty="" if count else "期间内没有首次签约的项目",
+        why_empty="" if count else _("期间内没有首次签约的项目"),
     )
 
 
@@ -88,9 +89,9 @@ def signed_amount(ctx: KpiContext) -> Kpi:
         definition=SIGNED_AMOUNT.definition,
         records=RecordSet("projects.Signing", qs=_ids(counted), count=n),
         target=target,
-        note="；".join(n for n in (missing, repeat_note) if n),
+        note=_("；").join(n for n in (missing, repeat_note) if n),
         excluded=repeats,
-        why_empty="" if n else "期间内没有签约记录",
+        why_empty="" if n else _("期间内没有签约记录"),
     )
 
 
@@ -124,9 +125,12 @@ def _milestone_rate(ctx: KpiContext, spec: KpiSpec, kind: str, grace_days: int) 
     )
     notes = []
     if without:
-        notes.append(f"{without}个项目登记了节点但未附凭证，未计入")
+        notes.append(_("%(n)s个项目登记了节点但未附凭证，未计入") % {"n": without})
     if odd:
-        notes.append(f"{odd}个项目的{ORDER_NOTES[kind]}，日期顺序有误，未计入，请核对")
+        notes.append(
+            _("%(n)s个项目的%(what)s，日期顺序有误，未计入，请核对")
+            % {"n": odd, "what": _(ORDER_NOTES[kind])}
+        )
     return Kpi(
         key=spec.key,
         label=spec.label,
@@ -140,7 +144,7 @@ def _milestone_rate(ctx: KpiContext, spec: KpiSpec, kind: str, grace_days: int) 
             count=done,
         ),
         denominator=RecordSet("projects.Project", qs=_ids(base), count=total),
-        note="；".join(notes),
+        note=_("；").join(notes),
         # Counted now, whether or not there are any: the same queries for any data.
         excluded=RecordSet(
             "projects.Project",
@@ -153,7 +157,8 @@ def _milestone_rate(ctx: KpiContext, spec: KpiSpec, kind: str, grace_days: int) 
         ),
         why_empty=""
         if total
-        else f"没有签约满{grace_days}天的项目（{window_start:%Y-%m-%d}至{due_by:%Y-%m-%d}签约）",
+        else _("没有签约满%(days)s天的项目（%(start)s至%(end)s签约）")
+        % {"days": grace_days, "start": f"{window_start:%Y-%m-%d}", "end": f"{due_by:%Y-%m-%d}"},
     )
 
 
@@ -229,7 +234,7 @@ def capital_arrival_rate(ctx: KpiContext) -> Kpi:
         definition=CAPITAL_ARRIVAL_RATE.definition,
         numerator=RecordSet("projects.Milestone", qs=_ids(arrivals), count=n_arrivals),
         denominator=RecordSet("projects.Signing", qs=_ids(signings), count=n_signings),
-        why_empty="" if committed else "近三年签约的项目没有签约金额",
+        why_empty="" if committed else _("近三年签约的项目没有签约金额"),
     )
 
 
@@ -246,7 +251,9 @@ def _open_stalled(ctx: KpiContext) -> Kpi:
         period=f"{ctx.as_of:%Y-%m-%d}",
         definition=STALLED.definition,
         records=RecordSet("projects.Project", qs=qs.values_list("id", flat=True), count=count),
-        why_empty="" if count else f"统计日没有在当前阶段停留超过{STALLED_DAYS}天的项目",
+        why_empty=""
+        if count
+        else _("统计日没有在当前阶段停留超过%(days)s天的项目") % {"days": STALLED_DAYS},
     )
 
 
@@ -269,7 +276,7 @@ def time_in_stage(ctx: KpiContext) -> Kpi:
         period=ctx.period,
         definition=TIME_IN_STAGE.definition,
         records=RecordSet("projects.StageChange", qs=_ids(qs), count=n),
-        why_empty="" if n else "期间内没有项目变更阶段",
+        why_empty="" if n else _("期间内没有项目变更阶段"),
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from yiqiao.registry.models import Region
 
 from ..models import KpiTarget
@@ -22,12 +24,15 @@ def target_for(ctx: KpiContext, key: str) -> tuple[Decimal | None, str]:
     """(target, why missing). A missing target is said, never taken as 0."""
     region = target_region(ctx)
     if region is None:
-        return None, "未指定区域，无法对照年度目标"
+        return None, _("未指定区域，无法对照年度目标")
     value = (
         KpiTarget.objects.filter(region=region, year=ctx.year, key=key)
         .values_list("value", flat=True)
         .first()
     )
     if value is None:
-        return None, f"{region.name}未设定{ctx.year}年度目标"
+        return None, _("%(region)s未设定%(year)s年度目标") % {
+            "region": region.name,
+            "year": ctx.year,
+        }
     return value, ""

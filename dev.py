@@ -179,15 +179,44 @@ def test(args: list[str]) -> None:
         if strict:
             raise SystemExit(f"browser tests need Chromium at {CHROMIUM}")
         print(f"!! Chromium not found at {CHROMIUM}: browser tests will be skipped", flush=True)
-    say("tests on SQLite (with browser tests)")
-    run([*pytest, "-m", "" if has_browser else "not browser"], env=env)
+    # The two database runs go side by side: each pytest process is mostly one busy core, and CI
+    # machines have two. PostgreSQL's output goes to a log printed when it ends, so the two never
+    # interleave; each run has its own data folder.
+    pg_run: subprocess.Popen[bytes] | None = None
+    pg_log = ROOT / "var" / "test-postgresql.log"
     if ensure_postgres():
-        say(f"tests on PostgreSQL ({PG_URL})")
-        run([*pytest, "-m", "not browser"], env={**env, "DATABASE_URL": PG_URL})
+        say(f"tests on PostgreSQL ({PG_URL}), in the background; output in {pg_log}")
+        pg_log.parent.mkdir(parents=True, exist_ok=True)
+        pg_env = {**env, "DATABASE_URL": PG_URL, "YIQIAO_DATA_DIR": str(ROOT / "var" / "test-pg")}
+        with pg_log.open("wb") as log:
+            pg_run = subprocess.Popen(
+                [*pytest, "-m", "not browser"],
+                env=pg_env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
     elif strict:
         raise SystemExit("PostgreSQL is not reachable on 127.0.0.1:5432")
     else:
         print("!! PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL run skipped", flush=True)
+    say("tests on SQLite (with browser tests)")
+    try:
+        sqlite_rc = subprocess.run(
+            [*pytest, "-m", "" if has_browser else "not browser"], env=env, cwd=ROOT
+        ).returncode
+    except BaseException:  # interrupted: do not leave the PostgreSQL run behind
+        if pg_run is not None:
+            pg_run.kill()
+        raise
+    pg_rc = 0
+    if pg_run is not None:
+        pg_rc = pg_run.wait()
+        say(f"tests on PostgreSQL ({PG_URL}): output")
+        sys.stdout.write(pg_log.read_text(encoding="utf-8", errors="replace"))
+        sys.stdout.flush()
+    if sqlite_rc or pg_rc:
+        raise SystemExit(f"tests failed: SQLite exit {sqlite_rc}, PostgreSQL exit {pg_rc}")
     say("all checks passed")
 
 

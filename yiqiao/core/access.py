@@ -74,15 +74,7 @@ class RestrictedQuerySet(models.QuerySet[M], Generic[M]):
 
     def restrict(self, user: AnyUser, action: str = VIEW) -> models.QuerySet[M]:
         """Only the rows `user` may `action`; a model without a rule raises."""
-        rule = rule_for(self.model)
-        if rule is None:
-            raise ImproperlyConfigured(
-                f"{self.model._meta.label} has no access rule; declare one in its app's access.py"
-            )
-        scope = user_scope(user)
-        if scope.is_empty and not scope.everything and not scope.is_staff_role:
-            return self.none()
-        return rule(self, scope, action)
+        return restrict_scope(self, user_scope(user), action)
 
 
 class RestrictedManager(models.Manager[M]):
@@ -100,11 +92,21 @@ def restrict(
     source: type[M] | models.QuerySet[M], user: AnyUser, action: str = VIEW
 ) -> models.QuerySet[M]:
     """`restrict` for a model class or any queryset (also one built on another manager)."""
+    return restrict_scope(source, user_scope(user), action)
+
+
+def restrict_scope(
+    source: type[M] | models.QuerySet[M], scope: Scope, action: str = VIEW
+) -> models.QuerySet[M]:
+    """`restrict` for a scope computed without a signed-in user (an org unit's own scope, for a
+    public link of that unit's record): the same rules, so nothing is matched that the unit
+    could not see."""
     qs = source if isinstance(source, models.QuerySet) else source._default_manager.all()
     rule = rule_for(qs.model)
     if rule is None:
-        raise ImproperlyConfigured(f"{qs.model._meta.label} has no access rule")
-    scope = user_scope(user)
+        raise ImproperlyConfigured(
+            f"{qs.model._meta.label} has no access rule; declare one in its app's access.py"
+        )
     if scope.is_empty and not scope.everything and not scope.is_staff_role:
         return qs.none()
     return rule(qs, scope, action)

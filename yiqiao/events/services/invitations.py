@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yiqiao.accounts.models import User
+from yiqiao.accounts.scoping import unit_scope
+from yiqiao.core.access import restrict_scope
 from yiqiao.core.audit import audit_record
 from yiqiao.core.models import AuditEvent
 from yiqiao.core.tabular import Table
@@ -30,15 +32,16 @@ class InvitationImportResult:
     errors: list[str]
 
 
-def _match_organisation(name_key: str, uscc: str) -> Organisation | None:
-    """The register's organisation with this uscc, else the only one with this name."""
+def _match_organisation(event: Event, name_key: str, uscc: str) -> Organisation | None:
+    """The organisation with this uscc, else the only one with this name, among those the
+    event's unit may see: a typed name never links (nor copies the USCC of) an organisation
+    of another district's register (the access layer decides, as for a signed-in user)."""
+    visible = restrict_scope(Organisation, unit_scope(event.owner_unit_id)).filter(is_active=True)
     if uscc:
-        found = Organisation.objects.filter(uscc=uscc, is_active=True).first()
+        found = visible.filter(uscc=uscc).order_by("id").first()
         if found is not None:
             return found
-    candidates = list(
-        Organisation.objects.filter(name_normalised=name_key, is_active=True).order_by("id")[:2]
-    )
+    candidates = list(visible.filter(name_normalised=name_key).order_by("id")[:2])
     return candidates[0] if len(candidates) == 1 else None
 
 
@@ -89,7 +92,7 @@ def invitation_import(*, event: Event, table: Table, by: User) -> InvitationImpo
                 uscc=code,
                 contact_name=cell("contact_name")[:60],
                 contact_phone=cell("contact_phone")[:40],
-                organisation=_match_organisation(key, code),
+                organisation=_match_organisation(event, key, code),
             )
         )
     if errors:

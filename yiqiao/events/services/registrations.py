@@ -96,7 +96,7 @@ def registration_submit(
         if seats_taken + attendees > event.capacity:
             raise ValidationError(f"报名人数已满（容量{event.capacity}人）")
     organisation = (invitation.organisation if invitation else None) or _match_organisation(
-        key, code
+        event, key, code
     )
     registration = Registration(
         event=event,

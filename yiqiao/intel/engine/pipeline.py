@@ -205,8 +205,10 @@ def extract_text(
     host = facts.region_in(title) if title else None
     host_region = host[0] if host else None
     events = facts.extract_events(sents, published, dl_month, title)
-    if host_region is None and events and events[0].district:
-        host_region = events[0].district
+    if host_region is None and events and (events[0].district or events[0].city):
+        # the district of the first event, else its city: a mass signing at a conference held
+        # in 温州 that names no signatory is 温州's
+        host_region = events[0].district or events[0].city
     neutral = [sp.name for sp in spans if sp.label == "NEU"]
     signings = sign.extract(
         [(x.start, x.text) for x in sents],

@@ -222,10 +222,15 @@ def _unrecognised_items(
         sep_before = text[a - 1 : a] if a > zone_start else ""
         neighbour = (k > 0 and party_piece[k - 1]) or (k + 1 < len(pieces) and party_piece[k + 1])
         in_list = sep_before == "、" or text[b : b + 1] == "、"
-        if not (in_list and (neighbour or firms_list)):
-            continue
         item = text[a:b]
         item = _ITEM_TAIL.sub("", item).strip()
+        if sep_before in ("与", "同") and b == verb_start and _legal_name(item):
+            # "A与X有限公司签署": the whole object of 与, a name by its legal form even when
+            # no recogniser took it (and even with 联合 inside: 联合诺华(天津)有限公司)
+            out.append(item)
+            continue
+        if not (in_list and (neighbour or firms_list)):
+            continue
         if not (2 <= len(item) <= 16) or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9()]+", item):
             continue
         if _GENERIC_ITEM.match(item) or _common_word(item) or _ADVERBIAL.fullmatch(item):
@@ -234,6 +239,20 @@ def _unrecognised_items(
             continue
         out.append(item)
     return out
+
+
+def _legal_name(item: str) -> bool:
+    """True when ``item`` reads as a registered name: a legal suffix (有限公司, 事务所, 大学 …)
+    after a valid core, no function character and no title inside."""
+    from .orgs import _LEGAL_SUFFIXES, _STOP_CHARS, _TITLES, _valid, longest_suffix
+
+    if not (4 <= len(item) <= 30) or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9()]+", item):
+        return False
+    suffix = longest_suffix(item)
+    if suffix is None or suffix not in _LEGAL_SUFFIXES or not _valid(item, suffix, True):
+        return False
+    core = item[: len(item) - len(suffix)]
+    return not any(c in _STOP_CHARS for c in core) and not any(t in item for t in _TITLES)
 
 
 def orgs_stop(item: str) -> bool:
@@ -772,7 +791,7 @@ def extract(
     cur: _Record | None = None
     last_host: str | None = host_region
     recent_host: tuple[int, str] | None = None
-    seen_names: list[str] = []
+    earlier: list[str] = []
     seen_places: set[str] = set()
     since = 99
     for i, (off, text) in enumerate(sentences):
@@ -781,6 +800,14 @@ def extract(
             continue
         local = mentions_in(text, org_names, neutral, aliases or {})
         st = _statement(i, off, text, local, year, yuan)
+        # every name read so far (any sentence, and this one's before its verb) for "该区"/"基金还与"
+        verb_m = _verb_at(text) if st is not None and st.is_signing else None
+        prior = earlier + [mn.name for mn in local if verb_m is None or mn.end <= verb_m.start()]
+        earlier += [mn.name for mn in local]
+        if st is not None and st.is_signing and not st.named and verb_m is not None:
+            owner = _project_owner(text, verb_m.start(), org_names)
+            if owner is not None:
+                st.named.append(owner)
         for mn in local:
             if mn.kind == "PLACE" and _host_like(mn.name):
                 last_host = mn.name
@@ -814,7 +841,7 @@ def extract(
             gov = next(
                 (
                     o
-                    for o in reversed(seen_names)
+                    for o in reversed(prior)
                     if o.endswith(("政府", "管委会")) and last_host and last_host[:2] in o
                 ),
                 None,
@@ -823,12 +850,13 @@ def extract(
             st.hosts = [ref_host] if ref_host else []
         for k, n in enumerate(st.named):
             if n.startswith("@org:"):
-                ref = next((o for o in reversed(seen_names) if o.endswith(n[5:])), None)
+                ref = next(
+                    (o for o in reversed(prior) if o.endswith(n[5:]) and o not in st.named), None
+                )
                 st.named[k] = ref or ""
         st.named = [n for n in st.named if n]
         if st.named and st.named[0] in seen_places:
             st.hosts.insert(0, st.named.pop(0))  # the park the text named before
-        seen_names += [mn.name for mn in local]
         seen_places |= {mn.name for mn in local if mn.kind == "PLACE"}
         if not _HEADING.search(text) and len(text) <= 30:
             # a heading ("北碚:22个项目集中签约") announces the record its paragraph reports
@@ -877,6 +905,30 @@ def extract(
             )
         )
     return out
+
+
+_PROJECT_NAME = re.compile(r"[^,。;:、“”]{2,30}?项目")
+
+
+def _project_owner(text: str, verb_at: int, org_names: Sequence[str]) -> str | None:
+    """The organisation whose brand opens the name of the project a sentence signs
+    ("海尔·城阳生物细胞谷项目正式签约落户…" with 海尔集团 named in the article): the brand is
+    the name without its suffix; a place name is no brand."""
+    lead = _ADVERBIAL.match(text)
+    pos = lead.end() if lead is not None else 0
+    m = _PROJECT_NAME.match(text, pos)
+    if m is None or m.end() > verb_at:
+        return None
+    phrase = m.group(0)
+    hits: list[str] = []
+    for org in org_names:
+        suffix = _orgs.longest_suffix(org)
+        brand = org[: len(org) - len(suffix)] if suffix else org
+        if len(brand) < 2 or places.lookup(brand) is not None:
+            continue
+        if phrase.startswith(brand) and org not in hits:
+            hits.append(org)
+    return hits[0] if len(hits) == 1 else None
 
 
 def _fallback_host(

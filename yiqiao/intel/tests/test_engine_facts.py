@@ -68,6 +68,30 @@ def _signings(text: str) -> list[tuple[tuple[str, ...], float | None, int | None
             "5月5日,澜屿医疗科技有限公司创新药产业园项目在合肥高新区正式签约,项目总投资20亿元。",
             [(("合肥高新区", "澜屿医疗科技有限公司"), 2_000_000_000, 1)],
         ),
+        (
+            # the whole object of 与 with a legal form is a party even when no recogniser took it
+            "澄江医学大学今天与勤远立信联合会计师事务所签署合作备忘录。",
+            [(("澄江医学大学", "勤远立信联合会计师事务所"), None, None)],
+        ),
+        (
+            # the signed project's name opens with the brand of a firm the article names
+            "澜屿集团董事长出席活动并致辞。5月5日上午,澜屿·滨江细胞谷项目正式签约落户"
+            "杭州市滨江区,总投资超过30亿元。",
+            [(("滨江区", "澜屿集团"), 3_000_000_000, 1)],
+        ),
+        (
+            # "基金还与…": the fund named in an earlier sentence that reports no signing
+            "中澄引领(上海)私募投资基金当天揭牌,规模10亿元。揭牌当天,基金还与澜屿医药、"
+            "衡远生物等产业合作方签署了合作协议。",
+            [(("中澄引领(上海)私募投资基金", "澜屿医药", "衡远生物"), None, None)],
+        ),
+        (
+            # a mass signing that names nobody, in an article whose headline names no region:
+            # the city of the event
+            "6月18日,第五届中国生物产业大会在洛阳开幕。开幕式上,总投资超过50亿元的12个重大项目"
+            "集体签约。",
+            [(("洛阳",), 5_000_000_000, 12)],
+        ),
         ("高新区将在用地、人才和资金方面给予签约项目全力支持。", []),
         # the period's running total ("今年以来…已签订"), not a signing of the report
         ("今年以来,某县已签订重大招商引资项目协议25个,总投资218.6亿元。", []),

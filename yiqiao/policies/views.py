@@ -20,7 +20,7 @@ from yiqiao.core.models import AuditEvent
 from yiqiao.core.scope import user_scope
 from yiqiao.registry.queries import access_organisation
 
-from . import drafting, engine, exports, queries, services
+from . import drafting, engine, exports, queries, services, wording
 from .engine.values import format_number
 from .forms import FactForm, PolicyDraftForm, RunForm, TransitionForm
 from .models import AwardApplication, Policy, ScreeningRun
@@ -93,14 +93,7 @@ def _condition_rows(parsed: engine.Policy, version: engine.PolicyVersion) -> lis
     """The condition tree in plain Chinese: explaining an empty profile leaves every condition
     'missing' with its requirement spelled out by the engine."""
     explanation = engine.explain(parsed, {}, version.effective_from)
-    return [
-        {
-            "depth": c.depth,
-            "is_group": c.kind != "atom",
-            "text": c.label if c.kind != "atom" else f"{c.label} {c.required}",
-        }
-        for c in explanation.conditions
-    ]
+    return wording.requirement_rows(explanation.conditions)
 
 
 @login_required

@@ -47,8 +47,10 @@ def show_value(spec: FieldSpec | None, unit: str, value: object) -> str:
 @dataclass(frozen=True)
 class AtomText:
     """An atom's requirement in Chinese on one date, with what is needed to word a value and
-    its gap. ``bound`` is the numeric bound of ge/gt/le/lt (None otherwise); ``window`` the
-    date range of a date window."""
+    its gap. ``bound`` is the numeric bound of ge/gt/le/lt (None otherwise); ``low``/``high``
+    the range of a numeric ``between``. ``terms`` are the resolved operands the requirement
+    names (numbers, codes, dates, a :class:`DateRef`; for a date window its length or years
+    and its first and last day), so another language can word the same requirement."""
 
     atom: Atom
     required: str
@@ -56,6 +58,7 @@ class AtomText:
     bound: float | None = None
     low: float | None = None
     high: float | None = None
+    terms: tuple[Any, ...] = ()
 
     def show(self, value: object) -> str:
         """``value`` in Chinese with this atom's unit."""
@@ -106,31 +109,36 @@ def atom_text(
     spec = fields.get(atom.field) if atom.field else None
     op, operand, unit = atom.op, atom.operand, atom.unit
     if op == "exists":
-        return AtomText(atom, "已提供" if operand else "未提供", spec)
+        return AtomText(atom, "已提供" if operand else "未提供", spec, terms=(bool(operand),))
     if op == "is":
-        return AtomText(atom, "是" if operand else "否", spec)
+        return AtomText(atom, "是" if operand else "否", spec, terms=(bool(operand),))
     if atom.type == "date":
         return _date_text(atom, fields, params, on, spec)
     if atom.type in _NUMERIC:
         if op == "between":
             low, high = (constant(e, params) for e in operand)
             text = f"在 {format_number(low, unit)} 至 {format_number(high, unit)} 之间"
-            return AtomText(atom, text, spec, None, low, high)
+            return AtomText(atom, text, spec, None, low, high, (low, high))
         if op in ("in", "not_in"):
             options = sorted({constant(e, params) for e in operand})
             text = "、".join(format_number(o, unit) for o in options)
-            return AtomText(atom, f"{'属于' if op == 'in' else '不属于'} {text}", spec)
+            word = "属于" if op == "in" else "不属于"
+            return AtomText(atom, f"{word} {text}", spec, terms=tuple(options))
         bound = constant(operand, params)
         text = f"{_SYMBOLS[op]} {format_number(bound, unit)}"
-        return AtomText(atom, text, spec, bound if op in ("ge", "gt", "le", "lt") else None)
+        limit = bound if op in ("ge", "gt", "le", "lt") else None
+        return AtomText(atom, text, spec, limit, terms=(bound,))
     if atom.type == "set":
         labels = "或".join(show_value(spec, "", c) for c in operand)
-        return AtomText(atom, f"{'含' if op == 'in' else '不含'} {labels}", spec)
+        return AtomText(
+            atom, f"{'含' if op == 'in' else '不含'} {labels}", spec, terms=tuple(operand)
+        )
     if op in ("in", "not_in"):
         labels = "、".join(show_value(spec, "", c) for c in operand)
-        return AtomText(atom, f"{'属于' if op == 'in' else '不属于'} {labels}", spec)
+        word = "属于" if op == "in" else "不属于"
+        return AtomText(atom, f"{word} {labels}", spec, terms=tuple(operand))
     word = "为" if op == "eq" else "不为"
-    return AtomText(atom, f"{word} {show_value(spec, '', operand)}", spec)
+    return AtomText(atom, f"{word} {show_value(spec, '', operand)}", spec, terms=(operand,))
 
 
 def _date_text(
@@ -143,6 +151,7 @@ def _date_text(
     op, operand = atom.op, atom.operand
     if op in DATE_WINDOWS:
         low, high = date_window(atom, params, on)
+        length = constant(operand, params) if op.startswith("within_") else None
         if op == "within_years":
             text = (
                 f"在近 {format_number(constant(operand, params))} 年内（不早于 {format_date(low)}）"
@@ -157,14 +166,16 @@ def _date_text(
             text = f"在 {low.year} 年度内"
         else:
             text = f"在 {low.year} 至 {high.year} 年度内"
-        return AtomText(atom, text, spec)
+        return AtomText(atom, text, spec, terms=(length, low, high))
     if op == "between":
         low_d, high_d = operand
-        return AtomText(atom, f"在 {format_date(low_d)} 至 {format_date(high_d)} 之间", spec)
+        text = f"在 {format_date(low_d)} 至 {format_date(high_d)} 之间"
+        return AtomText(atom, text, spec, terms=(low_d, high_d))
     if isinstance(operand, DateRef):
-        return AtomText(atom, f"{_DATE_WORDS[op]} {date_ref_text(operand, fields)}", spec)
+        text = f"{_DATE_WORDS[op]} {date_ref_text(operand, fields)}"
+        return AtomText(atom, text, spec, terms=(operand,))
     assert isinstance(operand, date)
-    return AtomText(atom, f"{_DATE_WORDS[op]} {format_date(operand)}", spec)
+    return AtomText(atom, f"{_DATE_WORDS[op]} {format_date(operand)}", spec, terms=(operand,))
 
 
 def date_ref_text(ref: DateRef, fields: FieldDictionary | Any) -> str:

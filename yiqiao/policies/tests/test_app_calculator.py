@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,10 @@ from openpyxl import load_workbook
 
 from yiqiao.core.models import AuditEvent
 from yiqiao.policies import engine
-from yiqiao.policies.models import OrganisationFact
+from yiqiao.policies.models import OrganisationFact, Policy
 from yiqiao.policies.profiles import organisation_profile
 from yiqiao.policies.queries import organisation_calculator
-from yiqiao.registry.models import ChainNode
+from yiqiao.registry.models import ChainNode, Region
 
 from .app_support import ON, sync, use_fast_hasher, write_library
 
@@ -297,3 +298,36 @@ def test_it_names_regions_in_the_calculators_sentences_never_their_codes(
     RegionNames.forget()
     assert field_dictionary()["region_code"].value_label("xs.jc.th") == "桐华区"
     assert field_dictionary()["park_code"].value_label("tp.jc.th.tmp") == "桐华转化医学产业园"
+
+
+def test_conditions_read_in_english_on_an_english_page(
+    orgs: dict[str, Any], client_for: Any, alice: Any
+) -> None:
+    """Issue 10: each condition's sentence, the failing conditions of a near miss and the
+    missing data's names were the engine's Chinese on English pages."""
+    client = client_for(alice)
+    client.cookies["django_language"] = "en"
+    han = re.compile(r"[\u4e00-\u9fff]")
+    sections = re.compile(
+        r'<details class="conditions">.*?</details>|<ul id="calc-missing">.*?</ul>'
+        r'|<table class="grid compact" id="calc-near">.*?</table>',
+        re.S,
+    )
+    # a region's name is its own (stored data, no English name in the register)
+    # and a policy's title is its own name
+    places = sorted(Region.objects.values_list("name", flat=True), key=len, reverse=True)
+    titles = list(Policy.objects.values_list("title", flat=True))
+    seen = []
+    for org in orgs.values():
+        page = client.get(reverse("registry:organisation-detail", args=[org.pk])).content.decode()
+        for section in sections.findall(page):
+            # policy titles are the policy's own name (stored data), not vocabulary
+            text = re.sub(r"<a [^>]*>.*?</a>", "", section, flags=re.S)
+            for place in titles + places:
+                text = text.replace(place, "")
+            seen.append(text)
+            assert not han.search(text), text
+    words = "\n".join(seen)
+    assert "R&amp;D spending last year 18M yuan, required ≥ 20M yuan: short by 2M yuan" in words
+    assert "R&amp;D spending last year 60M yuan" in words
+    assert 'data-field="rd_spend_yuan"' in words

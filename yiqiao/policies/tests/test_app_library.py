@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.urls import reverse
 from yiqiao.core.models import AuditEvent
 from yiqiao.policies.models import Policy, PolicyVersion
 from yiqiao.policies.profiles import LIBRARY_DIR
+from yiqiao.registry.models import Region
 
 from .app_support import ALL, RD_SUBSIDY, sync, use_fast_hasher, write_library
 
@@ -338,3 +340,43 @@ def test_an_open_ended_policy_reads_open_ended_in_english(
         page = client.get(url).content.decode()
         assert "2024-01-01 – open-ended" in page
         assert "长期" not in page
+
+
+def test_a_policys_conditions_read_in_english(library: Path, client_for: Any, alice: Any) -> None:
+    """Issue 10: the condition tree on a policy's page was the engine's Chinese in English."""
+    client = client_for(alice)
+    client.cookies["django_language"] = "en"
+    han = re.compile(r"[\u4e00-\u9fff]")
+    places = sorted(Region.objects.values_list("name", flat=True), key=len, reverse=True)
+    seen = 0
+    for policy in Policy.objects.all():
+        page = client.get(reverse("policies:policy-detail", args=[policy.pk])).content.decode()
+        for section in re.findall(r'<ul class="conditions">.*?</ul>', page, re.S):
+            for place in places:  # a region's own name (stored data)
+                section = section.replace(place, "")
+            seen += section.count("<li")
+            assert not han.search(section), section
+    assert seen > 5
+    rd = Policy.objects.get(code="t.rd_subsidy")
+    page = client.get(reverse("policies:policy-detail", args=[rd.pk])).content.decode()
+    assert "R&amp;D spending last year ≥ 20M yuan" in page
+
+
+def test_policy_categories_read_in_english(library: Path, client_for: Any, alice: Any) -> None:
+    """Issue 10: a policy's category (stored as the library writes it) stayed Chinese."""
+    client = client_for(alice)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("policies:library")).content.decode()
+    menu = re.search(r'<select name="category".*?</select>', page, re.S)
+    assert menu is not None
+    assert ">R&amp;D and innovation</option>" in menu.group(0)
+    assert 'value="研发创新"' in menu.group(0)  # the filter still sends the stored value
+    assert not re.search(r"[\u4e00-\u9fff]", re.sub(r'value="[^"]*"', "", menu.group(0)))
+    rd = Policy.objects.get(code="t.rd_subsidy")
+    detail = client.get(reverse("policies:policy-detail", args=[rd.pk])).content.decode()
+    assert "<dd>R&amp;D and innovation</dd>" in detail
+    client.cookies["django_language"] = "zh-hans"
+    assert (
+        "<dd>研发创新</dd>"
+        in client.get(reverse("policies:policy-detail", args=[rd.pk])).content.decode()
+    )

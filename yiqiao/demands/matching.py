@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max
+from django.utils.translation import get_language
 
 from yiqiao.policies.models import Policy
 from yiqiao.registry.attributes import (
@@ -221,8 +222,16 @@ def clear_cache() -> None:
 STATUS_MARK = {"met": "✓", "unmet": "✗", "unknown": "?"}
 
 
-def value_label(name: str, value: Any) -> str:
-    """How a page shows an attribute value: vocabulary labels, units, 是/否, 未登记."""
+def is_english(language: str | None) -> bool:
+    return (language or get_language() or "zh-hans").lower().startswith("en")
+
+
+def value_label(name: str, value: Any, language: str | None = None) -> str:
+    """How a page shows an attribute value: vocabulary labels, units, 是/否, 未登记 (in
+    English when ``language``, by default the active one, is English: labels, units, yes/no,
+    money in M yuan)."""
+    if is_english(language):
+        return _value_label_en(name, value)
     if value is None:
         return "未登记"
     attribute = ATTRIBUTES.get(name)
@@ -241,6 +250,33 @@ def value_label(name: str, value: Any) -> str:
         return "–".join(_number(v) for v in value) + unit
     if name.endswith("_yuan") and isinstance(value, int | float):
         return f"{value / 10000:g}万元"
+    return f"{_number(value)}{unit}" if isinstance(value, int | float) else str(value)
+
+
+def _value_label_en(name: str, value: Any) -> str:
+    if value is None:
+        return "not recorded"
+    attribute = ATTRIBUTES.get(name)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if attribute is not None and attribute.vocabulary:
+        vocab = VOCABULARIES[attribute.vocabulary]
+        values = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(vocab.label(str(v), "en") for v in values) or "none"
+    if attribute is not None and attribute.unit == "iso" and isinstance(value, int | float):
+        return iso_label(value, "en")
+    unit = UNIT_LABELS.get(attribute.unit or "", ("", ""))[1] if attribute else ""
+    unit = f" {unit}" if unit else ""
+    if (
+        name.endswith("_yuan")
+        and isinstance(value, list | tuple)
+        and all(isinstance(v, int | float) for v in value)
+    ):
+        return "–".join(f"{v / 1_000_000:g}" for v in value) + "M yuan"
+    if isinstance(value, list | tuple):
+        return "–".join(_number(v) for v in value) + unit
+    if name.endswith("_yuan") and isinstance(value, int | float):
+        return f"{value / 1_000_000:g}M yuan"
     return f"{_number(value)}{unit}" if isinstance(value, int | float) else str(value)
 
 
@@ -263,8 +299,16 @@ OP_LABEL = {
 }
 
 
-def requirement_label(req: Requirement) -> str:
-    """A requirement in words: "可用面积 介于 4000–6000㎡"."""
+def requirement_label(req: Requirement, language: str | None = None) -> str:
+    """A requirement in words: "可用面积 介于 4000–6000㎡" ("Usable area between 4000–6000
+    m²" when ``language``, by default the active one, is English)."""
+    if is_english(language):
+        attribute = ATTRIBUTES.get(req.name)
+        name = attribute.en if attribute else NEED_LABELS_EN.get(req.name, req.name)
+        op = OP_LABEL_EN.get(req.op, req.op)
+        if attribute is not None and attribute.unit == "iso" and req.op == "le":
+            op = "at least"  # a smaller ISO class is cleaner
+        return f"{name} {op} {_value_label_en(req.name, req.value)}"
     attribute = ATTRIBUTES.get(req.name)
     name = attribute.zh if attribute else NEED_LABELS.get(req.name, req.name)
     op = OP_LABEL.get(req.op, req.op)
@@ -278,6 +322,20 @@ NEED_LABELS = {
     "need.ticket_yuan": "单家出资",
     "need.round_role": "投资角色",
 }
+NEED_LABELS_EN = {
+    "need.round_amount_yuan": "Round / funding amount",
+    "need.ticket_yuan": "Ticket per investor",
+    "need.round_role": "Investor role",
+}
+OP_LABEL_EN = {
+    "eq": "is",
+    "in": "is",
+    "ge": "≥",
+    "le": "≤",
+    "between": "between",
+    "contains": "includes",
+    "covers": "covers",
+}
 
 
 @dataclass
@@ -289,25 +347,35 @@ class ResultView:
     def candidate(self) -> Candidate:
         return self.ranked.candidate
 
-    def checks(self) -> list[dict[str, Any]]:
+    def checks(self, language: str | None = None) -> list[dict[str, Any]]:
         rows = []
         for v in self.ranked.verdicts:
             value = self.candidate.attributes.get(v.requirement.name)
             rows.append(
                 {
                     "name": v.requirement.name,
-                    "label": requirement_label(v.requirement),
+                    "label": requirement_label(v.requirement, language),
                     "status": v.status,
                     "mark": STATUS_MARK[v.status],
-                    "value": value_label(v.requirement.name, value),
+                    "value": value_label(v.requirement.name, value, language),
+                    "recorded": value is not None,
                     "preference": v.requirement.preference,
                 }
             )
         return rows
 
-    def reasons(self) -> list[str]:
+    def reasons(self, language: str | None = None) -> list[str]:
         out = []
-        for row in self.checks():
+        if is_english(language):
+            for row in self.checks("en"):
+                if row["status"] == "met":
+                    out.append(f"Met: {row['label']} ({row['value']})")
+                elif row["status"] == "unknown":
+                    out.append(f"To check: {row['label']} (not recorded)")
+                else:
+                    out.append(f"Not met: {row['label']} (recorded as {row['value']})")
+            return out
+        for row in self.checks("zh-hans"):
             if row["status"] == "met":
                 out.append(f"满足：{row['label']}（{row['value']}）")
             elif row["status"] == "unknown":

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from yiqiao.policies.eligibility import organisation_policy_eligibility
 from yiqiao.policies.models import Policy
@@ -17,6 +18,7 @@ from .matching import (
     STATUS_MARK,
     ResultView,
     catalogue_for,
+    is_english,
     match_need,
     parsed_for_demand,
     requirement_rows,
@@ -83,8 +85,24 @@ def _urls(keys: list[str]) -> dict[str, str]:
     return out
 
 
-def _policy_check(verdict: Any) -> dict[str, Any]:
+def _policy_check(verdict: Any, language: str | None = None) -> dict[str, Any]:
     """The organisation's eligibility for a suggested policy, as one more ✓ / ? row."""
+    if is_english(language):
+        if verdict.status == "eligible":
+            amount = verdict.amount_yuan
+            worth = f", estimated at about {amount / 1_000_000:.2f}M yuan" if amount else ""
+            value, status = f"eligible{worth}", "met"
+        else:
+            value, status = "company data incomplete, to be checked", "unknown"
+        return {
+            "name": "policy.eligibility",
+            "label": "Policy eligibility",
+            "status": status,
+            "mark": STATUS_MARK[status],
+            "value": value,
+            "recorded": True,
+            "preference": False,
+        }
     if verdict.status == "eligible":
         amount = (
             f"，测算可享受约{verdict.amount_yuan / 10000:.1f}万元" if verdict.amount_yuan else ""
@@ -98,6 +116,7 @@ def _policy_check(verdict: Any) -> dict[str, Any]:
         "status": status,
         "mark": STATUS_MARK[status],
         "value": value,
+        "recorded": True,
         "preference": False,
     }
 
@@ -135,18 +154,22 @@ def suggest(demand: Demand, *, limit: int = 10, today: date | None = None) -> Su
     if codes:
         verdicts = organisation_policy_eligibility(org, on=today, codes=codes).verdicts
     accepted = set(demand.responses.exclude(resource_key="").values_list("resource_key", flat=True))
-    chosen: list[tuple[ResultView, list[dict[str, Any]]]] = []
+    # Checks are shown in the page's language; the reasons a referral records stay Chinese.
+    chosen: list[tuple[ResultView, list[dict[str, Any]], list[dict[str, Any]]]] = []
     for r in results:
         checks = r.checks()
+        recorded = r.checks("zh-hans") if is_english(None) else checks
         if r.candidate.type == "policy":
             verdict = verdicts.get(r.candidate.key.split(":", 1)[1])
             if verdict is None or verdict.status in {"ineligible", "not_in_effect"}:
                 continue
             checks.append(_policy_check(verdict))
-        chosen.append((r, checks))
+            if recorded is not checks:
+                recorded.append(_policy_check(verdict, "zh-hans"))
+        chosen.append((r, checks, recorded))
         if len(chosen) >= limit:
             break
-    urls = _urls([r.candidate.key for r, _ in chosen])
+    urls = _urls([r.candidate.key for r, _, _ in chosen])
     out = [
         Suggestion(
             key=r.candidate.key,
@@ -154,16 +177,18 @@ def suggest(demand: Demand, *, limit: int = 10, today: date | None = None) -> Su
             kind_label=KIND_LABEL.get(r.candidate.type, r.candidate.type),
             title=r.candidate.title,
             checks=checks,
-            reasons=[_reason(c) for c in checks],
+            reasons=[_reason(c) for c in recorded],
             url=urls.get(r.candidate.key, ""),
             is_accepted=r.candidate.key in accepted,
         )
-        for r, checks in chosen
+        for r, checks, recorded in chosen
     ]
     notes = []
     if not parsed.requirements:
         notes.append(
-            "需求中未读出具体要求（面积、租金、资质、轮次等），无法核验推荐，请补充后再匹配"
+            gettext(
+                "需求中未读出具体要求（面积、租金、资质、轮次等），无法核验推荐，请补充后再匹配"
+            )
         )
     return SuggestionSet(out, notes, requirement_rows(parsed), unread_rows(parsed))
 

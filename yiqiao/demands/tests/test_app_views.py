@@ -466,3 +466,26 @@ def test_the_inbox_deadline_filter_reads_in_english(submit: Any, bob: Any, clien
     for english in ("Overdue", "Due soon"):
         assert f">{english}</option>" in page
     assert ">即将到期</option>" not in page
+
+
+def test_the_requirements_read_and_their_checks_read_in_english(
+    submit: Any, bob: Any, client_for: Any, space: Any
+) -> None:
+    """Issue 10: the requirements read from a need ("可用面积 介于 …㎡") and each suggestion's
+    ✓/✗/? checks were Chinese on an English page. The need's own words stay as typed."""
+    demand = submit()
+    client = client_for(bob)
+    url = reverse("demands:demand-detail", args=[demand.pk])
+    zh = client.get(url).content.decode()
+    assert "可用面积" in zh.split('id="need-requirements"', 1)[1].split("</dd>", 1)[0]
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    read = page.split('id="need-requirements"', 1)[1].split("</dd>", 1)[0]
+    assert "Available area between" in read and "m²" in read, read
+    fragment = client.get(reverse("demands:suggestions", args=[demand.pk])).content.decode()
+    assert space.name in fragment
+    checks = re.findall(r'<ul class="checks"[^>]*>.*?</ul>', page + fragment, re.S)
+    assert len(checks) >= 2, "the requirements and at least one suggestion's checks"
+    for section in checks:
+        shown = re.sub(r"「[^」]*」", "", section)  # the need's own words, quoted
+        assert not re.search(r"[\u4e00-\u9fff]", shown), shown

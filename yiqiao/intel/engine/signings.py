@@ -351,8 +351,20 @@ def _verb_at(text: str) -> re.Match[str] | None:
             if re.match(r"(?:额|金额|总额|资金)", follow):
                 return m
             continue
+        if word.startswith("达成") and (
+            "初步" in word
+            or text[max(0, m.start() - 2) : m.start()] == "初步"
+            or _BROKERED.search(text[: m.start()])
+        ):
+            # "达成初步合作意向": preliminary; "促成两地企业达成合作": the writer's side only
+            # brought others together; neither is a signing
+            continue
         return m
     return None
+
+
+# "促成A与B达成…": the subject brokered an agreement between others (within the clause)
+_BROKERED = re.compile(r"促成[^,。;]*$")
 
 
 def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -725,7 +737,17 @@ def mentions_in(
                 out.append(Mention(k, k + len(name), name, "PLACE"))
                 taken.append((k, k + len(name)))
             k = text.find(name, k + 1)
-    out += place_mentions(text, taken)
+    for k, mn in enumerate(out):
+        if (
+            mn.kind == "ORG"
+            and text[max(0, mn.start - 2) : mn.start] == "联合"
+            and text[max(0, mn.start - 3) : mn.start - 2] in ("与", "同", "和")
+            and not mn.name.startswith("联合")
+        ):
+            # "与联合诺华(天津)有限公司签署": after 与 the word opens the name (the recognisers
+            # drop it as the adverb "jointly")
+            out[k] = Mention(mn.start - 2, mn.end, "联合" + mn.name, "ORG")
+    out += place_mentions(text, [(m.start, m.end) for m in out])
     out.sort(key=lambda m: m.start)
     merged: list[Mention] = []
     for mn in out:
@@ -846,7 +868,17 @@ def extract(
                 ),
                 None,
             )
-            ref_host = gov or last_host
+            # a government this sentence names before its verb is the one "该区" refers to
+            # ("从天津滨海新区政府了解到,该区已与…")
+            here = [
+                mn.name
+                for mn in local
+                if mn.kind == "ORG"
+                and mn.name.endswith(("政府", "管委会"))
+                and verb_m is not None
+                and mn.end <= verb_m.start()
+            ]
+            ref_host = (here[-1] if here else None) or gov or last_host
             st.hosts = [ref_host] if ref_host else []
         for k, n in enumerate(st.named):
             if n.startswith("@org:"):

@@ -92,6 +92,14 @@ def _signings(text: str) -> list[tuple[tuple[str, ...], float | None, int | None
             "集体签约。",
             [(("洛阳",), 5_000_000_000, 12)],
         ),
+        # a preliminary intent, and an agreement the subject only brokered, are not signings
+        ("会上,澄江新区与澜屿医药、衡远生物等企业就建设生产基地达成初步合作意向。", []),
+        ("澄江新区还促成澜屿医药与衡远生物达成合作。", []),
+        (
+            # after 与, 联合 opens the name; "该区" is the government this sentence names
+            "记者日前从澄江新区管委会了解到,该区已与联合澜远(苏州)医疗科技有限公司签署协议。",
+            [(("澄江新区管委会", "联合澜远(苏州)医疗科技有限公司"), None, None)],
+        ),
         ("高新区将在用地、人才和资金方面给予签约项目全力支持。", []),
         # the period's running total ("今年以来…已签订"), not a signing of the report
         ("今年以来,某县已签订重大招商引资项目协议25个,总投资218.6亿元。", []),

@@ -25,3 +25,11 @@ def vocab(values: Any, vocabulary: str) -> list[str]:
 def percent(value: float | None) -> str:
     """0.4286 → 42.9%; None → —."""
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@register.filter
+def match_line(line: str) -> str:
+    """A stored match line (Chinese, as the engine wrote it) in the page's language."""
+    from yiqiao.capital.lines import shown
+
+    return shown(str(line))

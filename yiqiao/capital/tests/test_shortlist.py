@@ -247,3 +247,32 @@ def test_it_judges_a_loan_by_instrument_and_amount_not_by_stage_or_field() -> No
     # the whole amount from one lender: a smaller ceiling does not fit
     small = investor(62, stages=(), sectors=(), instruments=("ip_pledge",))
     assert "✗ 单笔投资额度3000万元至1亿元，起投额高于本轮2000万元" in fit(pledge, small).lines
+
+
+@pytest.mark.django_db
+def test_the_stored_shortlist_reads_in_english_on_the_need_page(
+    published: Any, investors: list[Any], alice: Any, client_for: Any
+) -> None:
+    """Issue 10: the shortlist's lines are stored in Chinese and were shown so in English."""
+    import re
+
+    from django.urls import reverse
+
+    from yiqiao.capital.services.shortlist import investor_shortlist_refresh
+    from yiqiao.registry.models import ChainNode, InvestorProfile
+
+    for org in investors:
+        profile = InvestorProfile.objects.get_or_create(organisation=org)[0]
+        profile.stages = ["b"]
+        profile.ticket_min_yuan = Decimal("30000000")
+        profile.ticket_max_yuan = Decimal("100000000")
+        profile.save()
+        profile.sectors.set(ChainNode.objects.filter(code__startswith="device_manufacturer.ivd"))
+    assert investor_shortlist_refresh(need=published)
+    client = client_for(alice)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("capital:need-detail", args=[published.pk])).content.decode()
+    lines = re.findall(r'<ul class="lines">.*?</ul>', page, re.S)
+    assert lines and "✓ Invests at Series B" in lines[0]
+    for section in lines:
+        assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"“[^”]*”", "", section)), section

@@ -111,6 +111,19 @@ def can_manage_policy(user: Any, policy: Policy) -> bool:
     return policy.region_id in scope.region_ids
 
 
+def can_read_workings(user: Any, policy: Policy) -> bool:
+    """Whether the user reads a policy's workings (budget, test cases, source, revisions, status
+    changes and who made them): staff whose scope covers the policy's region, and every staff
+    member for the platform library. Another district's staff, like an enterprise, read what a
+    published policy offers and asks, not its issuer's internal record."""
+    scope = user_scope(user)
+    if scope.everything:
+        return True
+    if not scope.is_staff_role:
+        return False
+    return policy.region_id is None or policy.region_id in scope.region_ids
+
+
 def visible_policies(user: Any) -> QuerySet[Policy]:
     """The policies the user may read (drafts only to their unit and the units above it)."""
     return _visible_policies(user)

@@ -106,9 +106,10 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             parsed = engine_policy(policy.current_version)
         except engine.PolicyError as exc:
             parse_errors = [issue_text(i, policy.source_file) for i in exc.issues]
-    # Staff read the workings (test cases, revisions, budgets, status changes, internal keys);
-    # an enterprise or other outside user reads what the policy offers and asks.
-    internal = bool(request.user.is_superuser or getattr(request.user, "is_staff_role", False))
+    # Staff of the issuing district read the workings (test cases, revisions, budgets, status
+    # changes, internal keys); an enterprise, or another district's staff, reads what the
+    # policy offers and asks.
+    internal = queries.can_read_workings(request.user, policy)
     versions = []
     tests = []
     if parsed is not None:

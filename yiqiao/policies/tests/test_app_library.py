@@ -295,6 +295,31 @@ def test_it_never_shows_another_districts_draft_to_an_outsider(
         assert draft.pk not in [p["id"] for p in listed["results"]]
 
 
+def test_another_districts_officer_reads_a_published_policy_but_not_its_workings(
+    library: Path, client_for: Any, charlie: Any, alice: Any
+) -> None:
+    """Issue 10 QA walk: an outsider opened /policies/18/ with 200. The policy is published, so
+    reading what it offers is right (policies are public); its budget, test cases, source,
+    status changes and their officers' names are the issuing district's own business."""
+    from yiqiao.policies.services import policy_transition
+
+    policy = Policy.objects.get(code="t.high_tech")
+    policy_transition(policy=policy, to_status="expired", by=alice, note="到期停止受理")
+    client = client_for(charlie)
+    response = client.get(reverse("policies:policy-detail", args=[policy.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "测试高新技术企业奖励" in page and 'class="conditions"' in page
+    for internal in (
+        "policy-tests", "policy-history", "policy-workflow", "policy-events", "YAML",
+        "t.high_tech", "年度预算", "到期停止受理", "alice",
+    ):  # fmt: skip
+        assert internal not in page, internal
+    # its own district's officer still reads them
+    own = client_for(alice).get(reverse("policies:policy-detail", args=[policy.pk])).content
+    assert "到期停止受理" in own.decode() and 'id="policy-tests"' in own.decode()
+
+
 def test_it_shows_an_enterprise_what_a_policy_offers_and_none_of_its_workings(
     library: Path, units: dict[str, Any], org_factory: Any, client_for: Any, alice: Any
 ) -> None:

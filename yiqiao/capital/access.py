@@ -21,6 +21,8 @@ from django.db.models import Q, QuerySet
 from yiqiao.core.access import VIEW, access_rule, staff_can, through_parent
 from yiqiao.core.scope import Scope
 from yiqiao.projects.models import FundingTranche
+from yiqiao.registry.access import organisation_access
+from yiqiao.registry.models import Organisation
 
 from .models import (
     BenefitSettlement,
@@ -135,14 +137,18 @@ def pitch_access(qs: QuerySet[Any], scope: Scope, action: str) -> QuerySet[Any]:
 
 @access_rule(PortfolioHolding)
 def holding_access(qs: QuerySet[Any], scope: Scope, action: str) -> QuerySet[Any]:
-    """Portfolios are about investors, a directory the whole district matches against: staff
-    read every holding of an investor with a profile and change them; investors read their own."""
+    """Portfolios are about investors, a directory the district matches against: staff read
+    (editing roles change) the holdings of the investors with a profile that they may see
+    (that change) in the register; investors read their own."""
     if scope.everything:
         return qs
     if scope.is_staff_role:
         if not staff_can(scope, action):
             return qs.none()
-        return qs.filter(investor__investor_profile__isnull=False)
+        investors = organisation_access(Organisation.objects.all(), scope, action)
+        return qs.filter(
+            investor__investor_profile__isnull=False, investor__in=investors.values("pk")
+        )
     if scope.is_investor and scope.organisation_id is not None and action == VIEW:
         return qs.filter(investor_id=scope.organisation_id)
     return qs.none()

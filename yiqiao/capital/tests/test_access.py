@@ -145,3 +145,23 @@ def test_it_shows_a_fund_to_its_own_investor_user_and_the_district(
             by=iris,
         )
     assert Fund.objects.count() == 1
+
+
+def test_it_shows_portfolio_holdings_only_of_investors_the_staff_member_may_see(
+    investors: list[Any], alice: Any, charlie: Any, admin_user: Any
+) -> None:
+    """A walk of the demo found another district's officer reading every holding (125 of 125:
+    the investor, the company, the amount) of investors it cannot open; holdings follow their
+    investor, and changing them needs an editing role over that investor too."""
+    from yiqiao.capital.models import PortfolioHolding
+    from yiqiao.capital.services.portfolio import HoldingInput, holding_write
+    from yiqiao.core.access import restrict
+
+    holding = holding_write(
+        HoldingInput(investor=investors[0], company_name="示例生物科技有限公司", year=2024),
+        by=admin_user,
+    )
+    assert list(restrict(PortfolioHolding, alice)) == [holding]
+    assert list(restrict(PortfolioHolding, alice, "change")) == [holding]
+    assert not restrict(PortfolioHolding, charlie).exists()
+    assert not restrict(PortfolioHolding, charlie, "change").exists()

@@ -1,7 +1,9 @@
 """Reads of events. All permission scoping for events lives here.
 
 Events are seen by staff whose region scope covers the event's region (the owner unit's
-region); enterprise users and other districts' officers see none (404).
+region); other districts' officers see none (404). An outside organisation's user sees only
+the events its organisation attends, through `attended_events` and `attendance` (public facts,
+programme, its own registrations and invitation).
 """
 
 from __future__ import annotations
@@ -76,6 +78,43 @@ def access_event(user: Any, event_id: int, *, for_edit: bool = False) -> Event:
     if for_edit and not (user.is_superuser or user.can_edit_register):
         raise PermissionDenied("当前角色无权修改活动")
     return event
+
+
+def attended_events(user: Any) -> QuerySet[Event]:
+    """The events an outside organisation's user takes part in (its organisation registered or
+    was invited), newest first; staff get their visible events (see events.access)."""
+    from .access import ATTEND
+
+    return Event.objects.restrict(user, ATTEND).order_by("-starts_on", "-id")
+
+
+@dataclass
+class Attendance:
+    """What an outside organisation's user may read of one event it attends."""
+
+    event: Event
+    sessions: list[Any]
+    registrations: list[Registration]
+    invited: bool
+
+
+def attendance(user: Any, event_id: int) -> Attendance:
+    """One event the user's organisation attends (404 otherwise) with the programme and the
+    organisation's own registrations and invitation, all through the access layer."""
+    from .access import ATTEND
+    from .models import AgendaSession, Invitation
+
+    event = attended_events(user).filter(pk=event_id).first()
+    if event is None:
+        raise Http404("活动不存在或无权查看")
+    return Attendance(
+        event=event,
+        sessions=list(AgendaSession.objects.restrict(user, ATTEND).filter(event=event)),
+        registrations=list(
+            Registration.objects.restrict(user, ATTEND).filter(event=event).order_by("id")
+        ),
+        invited=Invitation.objects.restrict(user, ATTEND).filter(event=event).exists(),
+    )
 
 
 def event_by_registration_token(token: str) -> Event:

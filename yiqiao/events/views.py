@@ -36,6 +36,7 @@ from .forms import (
 )
 from .models import AgendaSession, Event, InvestorFeedback, Registration
 from .services import meetings
+from .services.setup import EXHIBITOR_KINDS, FEEDBACK_KINDS, PRESENTER_KINDS
 
 T = TypeVar("T")
 
@@ -82,8 +83,16 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _is_outside(user: Any) -> bool:
+    """An outside organisation's user (enterprise, platform, investor): it attends events."""
+    return not (user.is_superuser or user.is_staff_role)
+
+
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
+    if _is_outside(request.user):
+        events = list(queries.attended_events(request.user)[:200])
+        return render(request, "events/attended_list.html", {"events": events})
     q = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "")
     events = list(queries.event_list(user=request.user, q=q, kind=kind)[:200])
@@ -113,8 +122,40 @@ def event_create(request: SignedInRequest) -> HttpResponse:
 
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if _is_outside(request.user):
+        seen = queries.attendance(request.user, pk)
+        event = seen.event
+        open_to_register = (
+            not any(r.status == Registration.Status.REGISTERED for r in seen.registrations)
+            and event.ends_on >= timezone.localdate()
+            and (seen.invited or not event.is_invitation_only)
+        )
+        return render(
+            request,
+            "events/attended_detail.html",
+            {
+                "event": event,
+                "hosts": list(event.hosts.all()),
+                "sessions": seen.sessions,
+                "registrations": [
+                    (r, reverse("events:badge", args=[event.registration_token, r.checkin_token]))
+                    for r in seen.registrations
+                ],
+                "invited": seen.invited,
+                "register_url": (
+                    reverse("events:register", args=[event.registration_token])
+                    if open_to_register
+                    else ""
+                ),
+            },
+        )
     event = queries.access_event(request.user, pk)
     figures, signings = queries.headline(event, request.user)
+    registered = list(
+        event.registrations.filter(organisation__isnull=False)
+        .select_related("organisation")
+        .order_by("organisation_name")
+    )
     registration_url = request.build_absolute_uri(
         reverse("events:register", args=[event.registration_token])
     )
@@ -138,11 +179,15 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "session_kinds": AgendaSession.Kind.choices,
             "interests": InvestorFeedback.Interest.choices,
-            "registered_orgs": list(
-                event.registrations.filter(organisation__isnull=False)
-                .select_related("organisation")
-                .order_by("organisation_name")
-            ),
+            # Each picker offers the registered organisations of the kind its role needs.
+            **{
+                key: [r for r in registered if r.organisation and r.organisation.kind in kinds]
+                for key, kinds in (
+                    ("exhibitors", EXHIBITOR_KINDS),
+                    ("presenters", PRESENTER_KINDS),
+                    ("feedback_investors", FEEDBACK_KINDS),
+                )
+            },
             "registration_url": registration_url,
             "upload_form": UploadForm(),
         },

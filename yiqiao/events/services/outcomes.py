@@ -25,7 +25,7 @@ from ..models import (
     Participant,
     RoadshowSlot,
 )
-from .setup import check_can_edit
+from .setup import FEEDBACK_KINDS, check_can_edit, check_kind
 
 if TYPE_CHECKING:
     from yiqiao.projects.models import Project
@@ -259,8 +259,7 @@ def feedback_record(
     check_can_edit(by)
     if interest not in InvestorFeedback.Interest.values:
         raise ValidationError("请选择投资意向")
-    if investor.kind != Organisation.Kind.INVESTOR:
-        raise ValidationError(f"“{investor.name}”在名录中不是投资机构")
+    check_kind(investor, FEEDBACK_KINDS, "投资机构")
     feedback, _created = InvestorFeedback.objects.update_or_create(
         roadshow=roadshow,
         investor=investor,

@@ -155,12 +155,25 @@ def session_add(
     return session
 
 
+#: Who may exhibit a product, present at a roadshow, or give a roadshow investor's feedback.
+EXHIBITOR_KINDS: tuple[str, ...] = (Organisation.Kind.ENTERPRISE,)
+PRESENTER_KINDS: tuple[str, ...] = (Organisation.Kind.ENTERPRISE,)
+FEEDBACK_KINDS: tuple[str, ...] = (Organisation.Kind.INVESTOR,)
+
+
+def check_kind(organisation: Organisation, kinds: tuple[str, ...], role: str) -> None:
+    """Refuse an organisation whose register kind does not fit its role at the event."""
+    if organisation.kind not in kinds:
+        raise ValidationError(f"“{organisation.name}”在名录中不是{role}")
+
+
 @transaction.atomic
 def product_add(
     *, event: Event, by: User, organisation: Organisation, name: str, category: str = ""
 ) -> ExhibitedProduct:
     """Record a product shown by an enterprise at the exhibition."""
     check_can_edit(by)
+    check_kind(organisation, EXHIBITOR_KINDS, "企业")
     if not name.strip():
         raise ValidationError("请填写产品名称")
     product = ExhibitedProduct.objects.create(
@@ -181,8 +194,9 @@ def roadshow_add(
     currency: str = "CNY",
     funding_stage: str = "",
 ) -> RoadshowSlot:
-    """Add a project presented at the roadshow, with its financing need."""
+    """Add an enterprise's project presented at the roadshow, with its financing need."""
     check_can_edit(by)
+    check_kind(organisation, PRESENTER_KINDS, "企业")
     if not project_title.strip():
         raise ValidationError("请填写路演项目名称")
     if financing_amount is not None and financing_amount < 0:

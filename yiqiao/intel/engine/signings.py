@@ -447,7 +447,7 @@ def _statement(
     amount = _amount(text, money)
     count = _count(text, verb.start() if verb else None)
     if verb is None:
-        if amount is None and count is None and not _ELABORATION.search(text):
+        if amount is None and count is None and not _ELABORATION.search(text) and "\t" not in text:
             return None
         return _Statement(index, text, start, [], [], amount, count, _date_key(text), False, "")
     head = text[: verb.start()]
@@ -844,7 +844,10 @@ def extract(
                 continue
             if st.amount is not None and _STATS.search(text[: st.amount.start]):
                 st.amount = None  # "已引进总投资超500亿元…", "挂牌以来…投资额208.6亿元"
-            if _ELABORATION.search(text) or "\t" in text:
+            # a table row with an amount of its own (under a record that has its total) is a
+            # record of its own, not a list of the record's signatories
+            own_figure = "\t" in text and cur.amount is not None and bool(find_money(text, yuan))
+            if (_ELABORATION.search(text) or "\t" in text) and not own_figure:
                 names = [m.name for m in local if m.kind == "ORG"]
                 for n in names:
                     if not any(_same(n, k) for k in cur.named):

@@ -100,6 +100,13 @@ def _signings(text: str) -> list[tuple[tuple[str, ...], float | None, int | None
             "记者日前从澄江新区管委会了解到,该区已与联合澜远(苏州)医疗科技有限公司签署协议。",
             [(("澄江新区管委会", "联合澜远(苏州)医疗科技有限公司"), None, None)],
         ),
+        (
+            # a table of the signatories (rows without figures) under "签约入驻企业如下"
+            "5月5日,澄江医疗器械产业园正式启用,首批3家企业当天签约入驻。\n"
+            "产业园主攻高端医疗器械。首批签约入驻企业如下:\n序号\t企业\t方向\n"
+            "1\t澜屿医药\t医药研发\n2\t衡远生物\t生物技术\n3\t泓奕医疗\t医疗器械\n",
+            [(("澄江医疗器械产业园", "澜屿医药", "衡远生物", "泓奕医疗"), None, 3)],
+        ),
         ("高新区将在用地、人才和资金方面给予签约项目全力支持。", []),
         # the period's running total ("今年以来…已签订"), not a signing of the report
         ("今年以来,某县已签订重大招商引资项目协议25个,总投资218.6亿元。", []),

@@ -225,3 +225,39 @@ def test_the_organisation_page_explains_each_suggestion_in_words(
     assert "：诊断抗原、抗体原料" in panel  # the words around it
     assert "体外诊断" in panel  # the sector's label, not its code
     assert "（products）" not in panel and "ivd、" not in panel
+
+
+def test_a_targets_reasons_and_its_lead_note_read_in_english(
+    chain: Any, alice: Any, client_for: Any
+) -> None:
+    """Issue 10: a target's reasons and the lead-source sentence it writes on its project are
+    stored in Chinese and were shown so on English pages (a region's name stays its own)."""
+    import re
+
+    from django.urls import reverse
+
+    from yiqiao.registry.models import Region
+
+    han = re.compile(r"[\u4e00-\u9fff]")
+    places = sorted(Region.objects.values_list("name", flat=True), key=len, reverse=True)
+    target = Target.objects.get(organisation=chain["near"], node__code__endswith="antibodies")
+    project = target_make_lead(target=target, by=alice)
+    assert project.source_note.startswith("产业链补链目标：")
+    client = client_for(alice)
+    zh = client.get(reverse("projects:project-detail", args=[project.pk])).content.decode()
+    assert project.source_note in zh  # Chinese as stored
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("projects:project-detail", args=[project.pk])).content.decode()
+    note = page.split("Lead source</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    assert note.startswith("Chain gap target: ") and "Sits on this node" in note, note
+    node_name = target.node.name_en
+    assert node_name and node_name in note
+    assert not han.search(note), note
+    listing = client.get(reverse("chain:targets")).content.decode()
+    cells = re.findall(r"<td>([^<]*)</td><td>[^<]*</td></tr>", listing)
+    reasons = [c for c in cells if "Sits on this node" in c or "segment" in c]
+    assert reasons, "the targets page lists each target's reasons"
+    for cell in reasons:
+        for place in places:
+            cell = cell.replace(place, "")
+        assert not han.search(cell), cell

@@ -111,6 +111,7 @@ _LINK = re.compile(
 _ITEMS_GAP = re.compile(r"(?:[^,;:。、与]{0,20}、)+[^,;:。、与]{0,3}")
 _CHAIN_END = re.compile(r"(?:、|和|及|与|同|以及|分别与|分别同|还与|并与|携手|联合)$")
 _OBJECT_MARK = re.compile(r"(?:与|同|和|跟|分别与|分别同|还与|并与|携手)\s*$")
+_HELD = re.compile(r"(?:举行|举办)了?$")
 _TITLE_AFTER = re.compile(
     r"(?:领导|负责人|董事长|总经理|总裁|主任|局长|书记|院长|会长|副|党委|党工委|相关负责|有关负责)"
 )
@@ -147,6 +148,9 @@ def _parties(
             )
         elif prev_end == zone_start:
             party = bool(_ADVERBIAL.fullmatch(gap)) or bool(_OBJECT_MARK.search(gap))
+            if not party and _HELD.search(gap) and _OBJECT_MARK.search(text[mn.end : mn.end + 1]):
+                # "会上还举行了A与B的合作签约仪式": A opens the ceremony's name
+                party = True
         else:
             party = (
                 prev_party

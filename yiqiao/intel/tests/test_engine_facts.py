@@ -107,6 +107,11 @@ def _signings(text: str) -> list[tuple[tuple[str, ...], float | None, int | None
             "1\t澜屿医药\t医药研发\n2\t衡远生物\t生物技术\n3\t泓奕医疗\t医疗器械\n",
             [(("澄江医疗器械产业园", "澜屿医药", "衡远生物", "泓奕医疗"), None, 3)],
         ),
+        (
+            # "举行了A与B的签约仪式": A opens the ceremony's name and is a party
+            "论坛上还举行了澄江生命健康产业投资基金与四只子基金的合作签约仪式。",
+            [(("澄江生命健康产业投资基金",), None, 4)],
+        ),
         ("高新区将在用地、人才和资金方面给予签约项目全力支持。", []),
         # the period's running total ("今年以来…已签订"), not a signing of the report
         ("今年以来,某县已签订重大招商引资项目协议25个,总投资218.6亿元。", []),

@@ -54,36 +54,37 @@ FLOORS: dict[str, dict[str, float]] = {
     "train": {
         "organisations": 0.97,
         "money": 0.97,
-        "signing_records": 0.91,
-        "signing_parties": 0.83,
+        "signing_records": 0.93,
+        "signing_parties": 0.88,
         "event_dates": 0.95,
         "trap_violations": 0,
     },
     "dev": {
-        "organisations": 0.95,
+        "organisations": 0.96,
         "money": 0.98,
-        "signing_records": 0.85,
-        "signing_parties": 0.77,
+        "signing_records": 0.89,
+        "signing_parties": 0.86,
         "event_dates": 0.96,
         "trap_violations": 0,
     },
     # batch 8, scored once at the end of session 4 (21 articles: a wide margin of error); its
-    # organisations floor moved from 0.82 to 0.81 with session 5's engine (0.833 -> 0.827)
+    # organisations floor moved from 0.82 to 0.81 with session 5's engine (0.833 -> 0.827);
+    # event dates floor raised to 0.90 in session 6 (it sat 6.7 points under the 0.917 score)
     "frozen": {
         "organisations": 0.81,
         "money": 0.95,
         "signing_records": 0.94,
         "signing_parties": 0.70,
-        "event_dates": 0.85,
+        "event_dates": 0.90,
         "trap_violations": 0,
     },
     # batch 9, session 5: the second dev part (16 articles; the first 8 were used to find this
     # session's rules, the other 8 were added after the frozen2 score and changed nothing)
     "dev2": {
-        "organisations": 0.84,
+        "organisations": 0.86,
         "money": 0.98,
-        "signing_records": 0.91,
-        "signing_parties": 0.85,
+        "signing_records": 0.94,
+        "signing_parties": 0.93,
         "event_dates": 0.88,
         "trap_violations": 0,
     },

@@ -338,34 +338,44 @@ POSITION_FEATURES: tuple[str, ...] = (
 )
 
 
+_POSITION_INDEX = {p: i for i, p in enumerate(POSITIONS)}
+
+
 def position_features(reading: Reading, lexicon: Lexicon) -> tuple[np.ndarray, np.ndarray]:
     """(shared features: positions × F, cue features: G) for one reading."""
     shared = np.zeros((len(POSITIONS), len(POSITION_FEATURES)))
-    own_totals = np.array(
-        [sum(reading.position.get(p, {}).get(f, 0.0) for f in OWN_FIELDS) for p in POSITIONS]
-    )
+    # Only positions the text has words for get non-zero features (the rest keep the zero
+    # row, which is what the formulas below give them); the sums run in the same order.
+    found = reading.position
+    own_totals = np.zeros(len(POSITIONS))
+    product_totals = np.zeros(len(POSITIONS))
+    name_totals = np.zeros(len(POSITIONS))
+    for position, by in found.items():
+        i = _POSITION_INDEX[position]
+        own_totals[i] = sum(by.get(f, 0.0) for f in OWN_FIELDS)
+        product_totals[i] = by.get("products", 0.0)
+        name_totals[i] = by.get("name", 0.0)
     total = own_totals.sum()
-    top = float(own_totals.max()) if len(own_totals) else 0.0
+    top = float(own_totals.max())
     # What the product list names is the surest word on what a company sells; the name is the
     # next (a register's description often tells the story of a group or a customer).
-    product_totals = np.array([reading.position.get(p, {}).get("products", 0.0) for p in POSITIONS])
     product_sum, product_top = product_totals.sum(), float(product_totals.max())
-    name_totals = np.array([reading.position.get(p, {}).get("name", 0.0) for p in POSITIONS])
     name_top = float(name_totals.max())
-    for i, position in enumerate(POSITIONS):
-        by_field = reading.position.get(position, {})
-        row = [math.log1p(by_field.get(f, 0.0)) for f in FIELDS]
-        own = own_totals[i]
-        row.append(own / total if total > 0 else 0.0)
-        row.append(1.0 if own > 0 and own == top else 0.0)
-        row.append(math.log1p(reading.leaf_best.get(position, 0.0)))
-        row.append(1.0 if own == 0 and by_field.get("customer", 0.0) > 0 else 0.0)
-        row.append(1.0 if own == 0 and by_field.get("scope", 0.0) > 0 else 0.0)
-        products = product_totals[i]
-        row.append(products / product_sum if product_sum > 0 else 0.0)
-        row.append(1.0 if products > 0 and products == product_top else 0.0)
-        row.append(1.0 if name_totals[i] > 0 and name_totals[i] == name_top else 0.0)
-        shared[i] = row
+    leaf_best = reading.leaf_best
+    for position, by_field in found.items():
+        i = _POSITION_INDEX[position]
+        own, products = own_totals[i], product_totals[i]
+        shared[i] = [
+            *(math.log1p(by_field.get(f, 0.0)) for f in FIELDS),
+            own / total if total > 0 else 0.0,
+            1.0 if own > 0 and own == top else 0.0,
+            math.log1p(leaf_best.get(position, 0.0)),
+            1.0 if own == 0 and by_field.get("customer", 0.0) > 0 else 0.0,
+            1.0 if own == 0 and by_field.get("scope", 0.0) > 0 else 0.0,
+            products / product_sum if product_sum > 0 else 0.0,
+            1.0 if products > 0 and products == product_top else 0.0,
+            1.0 if name_totals[i] > 0 and name_totals[i] == name_top else 0.0,
+        ]
     cues = np.array(
         [math.log1p(reading.cues_body.get(g, 0)) for g in lexicon.groups]
         + [math.log1p(reading.cues_name.get(g, 0)) for g in lexicon.groups]
@@ -390,9 +400,11 @@ def sector_features(
     reading: Reading, position: str, nodes: Sequence[str], lexicon: Lexicon, model: Model
 ) -> np.ndarray:
     """Per specific SECTOR value × SECTOR_FEATURES for one reading and its chosen position."""
-    own = {
-        s: sum(reading.sectors.get(s, {}).get(f, 0.0) for f in OWN_FIELDS) for s in SPECIFIC_SECTORS
-    }
+    # (a field the text has no word for sums to 0.0 over the regions)
+    own = dict.fromkeys(SPECIFIC_SECTORS, 0.0)
+    for s, by in reading.sectors.items():
+        if s in own:
+            own[s] = sum(by.get(f, 0.0) for f in OWN_FIELDS)
     best = max(own.values()) if own else 0.0
     supported = {s for n in nodes for s in lexicon.node_sectors.get(n, ())}
     out = np.zeros((len(SPECIFIC_SECTORS), len(SECTOR_FEATURES)))

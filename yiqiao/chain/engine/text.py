@@ -54,7 +54,13 @@ def _t2s() -> object:
 def normalise(text: str) -> str:
     """Full-width to half-width, Traditional to Simplified (only for Traditional text), ASCII
     lower case, whitespace folded."""
-    text = unicodedata.normalize("NFKC", text or "")
+    return _normalise(text or "")
+
+
+@lru_cache(maxsize=8192)
+def _normalise(text: str) -> str:
+    # cached: one organisation's fields are read several times, a register repeats words
+    text = unicodedata.normalize("NFKC", text)
     han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
     if han:
         converted = _t2s().convert(text)  # type: ignore[attr-defined]
@@ -128,16 +134,23 @@ class TermMatcher:
     def __init__(self, terms: Iterable[str]) -> None:
         self.terms = {normalise(t) for t in terms if normalise(t)}
         self.lengths = sorted({len(t) for t in self.terms}, reverse=True)
+        # the lengths of the words that start with each character, longest first: a text
+        # position is tried only against words that can start there
+        by_first: dict[str, set[int]] = {}
+        for term in self.terms:
+            by_first.setdefault(term[0], set()).add(len(term))
+        self.by_first = {c: sorted(ls, reverse=True) for c, ls in by_first.items()}
 
     def find(self, text: str) -> list[tuple[str, int]]:
         out: list[tuple[str, int]] = []
+        terms, by_first = self.terms, self.by_first
         i, n = 0, len(text)
         while i < n:
-            for length in self.lengths:
+            for length in by_first.get(text[i], ()):
                 if i + length > n:
                     continue
                 piece = text[i : i + length]
-                if piece not in self.terms:
+                if piece not in terms:
                     continue
                 if _is_word_char(piece[0]) and i > 0 and _is_word_char(text[i - 1]):
                     continue

@@ -24,6 +24,7 @@ from yiqiao.chain.services.classification import (
     ChainJudgement,
     organisation_chain_confirm,
     organisation_classify,
+    organisations_classify,
 )
 from yiqiao.chain.services.gaps import gap_run_execute, target_make_lead
 from yiqiao.projects.models import Project
@@ -177,6 +178,71 @@ def test_it_classifies_with_evidence_and_learns_from_a_correction(
     organisation_classify(organisation=twin)
     assert OrganisationChain.objects.get(organisation=twin).chain_position == "device_manufacturer"
     assert [n.code for n in twin.chain_nodes.all()] == ["device_manufacturer.ivd_immuno"]
+
+
+def test_classifying_many_keeps_staff_decisions_in_few_queries(
+    org_factory: Any, alice: Any, django_assert_max_num_queries: Any
+) -> None:
+    """The batch path (demo, backfills) stores what one-by-one classification stores: staff
+    decisions kept, a correction for an identical text used, the register's nodes and mask
+    from the links; and its queries do not grow with the number of organisations."""
+    from yiqiao.registry.models import ChainBits
+
+    texts = [
+        ("诊断抗原、抗体原料的研发、生产和销售，客户为诊断试剂企业。", "诊断抗原；诊断抗体"),
+        ("从事化学发光免疫诊断试剂及分析仪的研发和生产。", "化学发光试剂盒；免疫分析仪"),
+        ("药品批发与医药物流配送企业，面向全省医院。", "药品批发；医药物流"),
+    ]
+    orgs = [
+        org_factory(f"桐华批量{i}号有限公司", description=d, products=p)
+        for i in range(12)
+        for d, p in [texts[i % 3]]
+    ]
+    organisation_classify(organisation=orgs[0])
+    organisation_chain_confirm(
+        organisation=orgs[0],
+        judgement=ChainJudgement("research", ("research",), ("healthcare_general",)),
+        by=alice,
+    )
+    organisation_classify(organisation=orgs[1])
+    rejected = ChainLink.objects.filter(organisation=orgs[1]).first()
+    assert rejected is not None
+    ChainLink.objects.filter(pk=rejected.pk).update(status=ChainLink.Status.REJECTED)
+    twin = orgs[3]  # same text as orgs[0], corrected to research by staff
+    twin.name = orgs[0].name
+    twin.save()
+    with django_assert_max_num_queries(40):
+        assert organisations_classify(organisations=orgs, batch=8) == 12
+    assert OrganisationChain.objects.get(organisation=orgs[0]).status == "confirmed"
+    assert [n.code for n in orgs[0].chain_nodes.all()] == ["research"]
+    assert ChainLink.objects.get(pk=rejected.pk).status == "rejected"
+    assert rejected.node not in orgs[1].chain_nodes.all()
+    profile = OrganisationChain.objects.get(organisation=twin)
+    assert (profile.chain_position, profile.classifier) == ("research", "correction")
+    assert (
+        OrganisationChain.objects.get(organisation=orgs[4]).chain_position == "device_manufacturer"
+    )
+    assert OrganisationChain.objects.get(organisation=orgs[5]).chain_position == "distribution"
+    # an existing suggestion is rewritten as a new one is written (same text as orgs[4])
+    rewritten = OrganisationChain.objects.get(organisation=orgs[1])
+    fresh = OrganisationChain.objects.get(organisation=orgs[4])
+    assert (rewritten.chain_position, rewritten.sectors, rewritten.confidence) == (
+        fresh.chain_position,
+        fresh.sectors,
+        fresh.confidence,
+    )
+    assert isinstance(rewritten.sectors, list) and rewritten.updated_at >= fresh.updated_at
+    bits = ChainBits()
+    for org in Organisation.objects.filter(pk__in=[o.pk for o in orgs]):
+        links = ChainLink.objects.filter(organisation=org).exclude(status="rejected")
+        nodes = set(org.chain_nodes.values_list("pk", flat=True))
+        assert nodes == set(links.values_list("node_id", flat=True))
+        assert nodes or org.pk == orgs[1].pk  # its one suggested node was rejected
+        assert org.chain_mask == bits.mask(nodes)
+    # The same text gives the same suggestion one by one and in a batch.
+    one = organisation_classify(organisation=orgs[2])
+    assert OrganisationChain.objects.get(organisation=orgs[2]).chain_position == one.chain_node
+    assert OrganisationChain.objects.get(organisation=orgs[8]).sectors == list(one.sectors)
 
 
 def test_the_map_layout_gives_every_label_a_row_of_its_own_in_a_readable_height(

@@ -56,11 +56,14 @@ SERVICE_CATEGORY = _entries(
         ),
         (r"中试|放大|工艺放大|小试|样机试制", "pilot"),
         (
-            r"注册代理|注册申报|注册咨询|法规顾问|法规咨询|注册服务|510\(?k\)?|ce\s?mdr|报ind|ind申报|nda",
+            r"注册代理|注册申报|注册咨询|法规顾问|法规咨询|注册服务|注册的?(?:服务)?机构|注册顾问|510\(?k\)?|ce\s?mdr|报ind|ind申报|nda",
             "registration",
         ),
-        (r"体系辅导|质量体系|iso\s?13485|gmp辅导|gmp咨询|体系认证", "quality_system"),
-        (r"检测|检验|测试|生物相容性|电磁兼容|emc|型检|送检", "testing"),
+        # 体系核查: the NMPA inspection of a maker's quality system that coaching prepares for
+        (r"体系辅导|质量体系|iso\s?13485|gmp辅导|gmp咨询|体系认证|体系核查", "quality_system"),
+        # 性能评估: an IVD reagent's analytical performance study (precision, accuracy, reference
+        # interval) is bought from a testing laboratory
+        (r"检测|检验|测试|生物相容性|电磁兼容|emc|型检|送检|性能评估|性能验证", "testing"),
         (r"灭菌|环氧乙烷|辐照", "sterilization"),
         (r"cso|学术推广|销售外包|推广团队", "cso"),
         (r"入院|挂网|医保|准入|进医院|遴选", "market_access"),
@@ -116,7 +119,7 @@ CAPABILITY = _entries(
         (r"遗传资源|人遗", "hgrac_filing"),
         (r"报ind|ind申报|临床申请", "ind_filing"),
         (r"nda|bla|上市申请", "nda_filing"),
-        (r"器械注册|注册证申报|注册申报", "device_registration"),
+        (r"器械注册(?!检验|检测)|注册证申报|注册申报", "device_registration"),
         (r"创新通道|创新医疗器械|特别审查", "innovative_device_pathway"),
         (r"510\(?k\)?", "fda_510k"),
         (r"ce\s?mdr|mdr", "ce_mdr"),
@@ -144,6 +147,55 @@ CAPABILITY = _entries(
         (r"样本库|生物样本", "sample_biobank"),
     ],
 )
+
+#: The service category a capability belongs to, for a need that names what it wants done but no
+#: kind of service ("做CE MDR的" is a registration service). Source: RESOURCES.md's CAPABILITY and
+#: SERVICE_CATEGORY meanings (a capability is listed under the category whose meaning names it);
+#: capabilities several categories offer (process development, analytics, OEM) are left out.
+CAPABILITY_HOME: dict[str, tuple[str, ...]] = {
+    "target_validation": ("poc",),
+    "glp_tox": ("preclinical",),
+    "non_human_primate": ("preclinical",),
+    "animal_spf": ("preclinical",),
+    "large_animal": ("preclinical",),
+    "emc_testing": ("testing",),
+    "electrical_safety": ("testing",),
+    "software_validation": ("testing",),
+    "biocompatibility": ("testing", "preclinical"),
+    "eo_sterilization": ("sterilization",),
+    "irradiation_sterilization": ("sterilization",),
+    "sterilization_validation": ("sterilization",),
+    "ind_filing": ("registration",),
+    "nda_filing": ("registration",),
+    "device_registration": ("registration",),
+    "innovative_device_pathway": ("registration",),
+    "fda_510k": ("registration",),
+    "ce_mdr": ("registration",),
+    "hgrac_filing": ("registration", "clinical_cro"),
+    "qms_setup": ("quality_system",),
+    "site_management": ("smo",),
+    "academic_promotion": ("cso",),
+    "hospital_access": ("market_access",),
+    "tender_listing": ("market_access",),
+    "insurance_access": ("market_access",),
+    "cold_chain": ("cold_chain",),
+    "recruiting": ("talent",),
+    "training": ("talent",),
+    "cryo_em": ("equipment_sharing",),
+    "flow_cytometry": ("equipment_sharing",),
+    "fa_advisory": ("finance",),
+    "loan_guarantee": ("finance",),
+    "ip_pledge_loan": ("finance",),
+    "ip_patent": ("ip",),
+    "hazardous_waste_disposal": ("ehs",),
+    "viral_vector": ("cdmo", "pilot"),
+    "plasmid": ("cdmo", "pilot"),
+    "cell_processing": ("cdmo", "pilot"),
+    "mrna_lnp": ("cdmo", "pilot"),
+    "peptide_synthesis": ("cdmo", "pilot"),
+    "lyophilization": ("cdmo", "pilot"),
+    "fill_finish": ("cdmo", "pilot"),
+}
 
 SECTOR = _entries(
     "SECTOR",
@@ -405,7 +457,7 @@ POLICY_CATEGORY = _entries(
         (r"创新券|服务券|平台服务费|检测费补贴|服务补贴", "service_subsidy"),
         (r"成果转化|概念验证资助|技术转移", "tech_transfer"),
         (r"贴息|担保费|上市奖励|拨投结合|天使基金", "financing_support"),
-        (r"人才|安家|住房|公寓|子女入学|博士后|海归", "talent"),
+        (r"人才|安家|住房|公寓|子女入学|孩子入学|博士后|海归", "talent"),
         (r"首台套|首台\(套\)|创新产品目录|入院推广", "market_access"),
         (r"国际认证|出海|境外认证|ce认证|fda认证|国际化", "international"),
         (r"知识产权|专利资助|专利奖励", "ip"),
@@ -438,8 +490,8 @@ MILESTONE = _entries(
     "MILESTONE",
     [
         (r"获批临床|临床批件|ind获批|拿到ind|临床许可", "ind_approval"),
-        (r"进入?i期|i期临床|一期临床", "phase1"),
-        (r"进入?ii期|ii期临床|二期临床", "phase2"),
+        (r"进入?(?<![iv])i期|(?<![iv])i期临床|一期临床", "phase1"),
+        (r"进入?(?<!i)ii期|(?<!i)ii期临床|二期临床", "phase2"),
         (r"进入?iii期|iii期临床|三期临床", "phase3"),
         (r"获批上市|拿到批文|上市许可|新药证书", "nda_approval"),
         (r"一致性评价", "consistency_evaluation"),
@@ -456,6 +508,34 @@ MILESTONE = _entries(
         (r"专精特新", "specialized_sme_cert"),
     ],
 )
+
+#: The policy category a milestone or a benefit belongs to, for a need that names what it achieved
+#: or wants but no kind of support ("进II期了，能申请什么" asks for clinical support). Source:
+#: RESOURCES.md's POLICY_CATEGORY meanings (临床试验支持 names the trial phases, 注册证与上市许可奖励
+#: the certificates, 人才计划、住房、子女入学 the housing and schooling benefits, …).
+POLICY_HOME: dict[str, str] = {
+    "ind_approval": "clinical",
+    "phase1": "clinical",
+    "phase2": "clinical",
+    "phase3": "clinical",
+    "device_clinical": "clinical",
+    "nda_approval": "registration",
+    "device_class2_cert": "registration",
+    "device_class3_cert": "registration",
+    "innovative_device_designation": "registration",
+    "overseas_approval": "international",
+    "high_tech_cert": "qualification",
+    "specialized_sme_cert": "qualification",
+    "listed": "financing_support",
+    "housing": "talent",
+    "schooling": "talent",
+    "medical_care": "talent",
+    "rent_reduction": "rent_subsidy",
+    "voucher": "service_subsidy",
+    "loan_interest": "financing_support",
+    "grant_to_equity": "financing_support",
+    "land": "land_space",
+}
 
 APPLICANT_TYPE = _entries(
     "APPLICANT_TYPE",

@@ -225,6 +225,47 @@ class Relevance:
 # ---- ranking ------------------------------------------------------------------------------
 
 
+#: The requirements that say *what* a resource of each type must be. A type answers a need only
+#: when one of them is stated as a hard requirement: a service of an unread category, a policy of
+#: an unread kind or a partner of an unread kind could be anything, and a result that meets the
+#: rest of the need can still be the wrong thing (fewer results rather than a wrong one).
+DEFINING: dict[str, frozenset[str] | None] = {
+    "space": None,  # a space's area or rent already says much of what it must be
+    "service": frozenset({"service.category", "service.capabilities"}),
+    "policy": frozenset(
+        {"policy.category", "policy.milestones", "policy.benefits", "policy.sectors"}
+    ),
+    "organisation": frozenset(
+        {"organisation.kind", "organisation.chain_node", "organisation.capabilities"}
+    ),
+    "investor": None,
+}
+SECONDARY_DEFINING: dict[str, frozenset[str] | None] = {
+    "space": frozenset({"space.kind"}),
+    "investor": frozenset({"investor.kind", "investor.stages", "investor.ticket_min_yuan"}),
+}
+
+
+def answerable_types(
+    parsed: ParsedNeed, per_type: Mapping[str, Sequence[Requirement]]
+) -> list[str]:
+    """The need's types that can answer it: a hard requirement on what the resource is."""
+    out = []
+    for i, tp in enumerate(parsed.types):
+        hard = [r for r in per_type[tp] if not r.preference]
+        defining = DEFINING.get(tp)
+        if i > 0:
+            # a type the need asks for second answers only with what it is and one more point:
+            # a space "with cold storage" or a policy "for talent" alone is a guess at a need
+            # that asked for something else first
+            defining = SECONDARY_DEFINING.get(tp, defining)
+            if len(hard) < 2:
+                continue
+        if hard and (defining is None or any(r.name in defining for r in hard)):
+            out.append(tp)
+    return out
+
+
 def requirements_for(parsed: ParsedNeed, resource_type: str) -> list[Requirement]:
     reqs = parsed.for_type(resource_type)
     if resource_type == "investor":
@@ -250,7 +291,7 @@ def rank(
     excluded = set(exclude_keys)
     # a type answers only when the need states something about it: with nothing stated, no
     # result could be vouched for
-    answerable = {tp for tp in parsed.types if any(not r.preference for r in per_type[tp])}
+    answerable = set(answerable_types(parsed, per_type))
     out: list[Ranked] = []
     for i, c in enumerate(candidates):
         if c.type not in type_rank or c.key in excluded or not on_offer(c):

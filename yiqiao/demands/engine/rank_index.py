@@ -36,7 +36,17 @@ import numpy as np
 import numpy.typing as npt
 
 from .quantities import normalise_texts
-from .rank import _STOP, Candidate, Ranked, Verdict, check, grams, on_offer, requirements_for
+from .rank import (
+    _STOP,
+    Candidate,
+    Ranked,
+    Verdict,
+    answerable_types,
+    check,
+    grams,
+    on_offer,
+    requirements_for,
+)
 from .understand import ParsedNeed, Requirement
 
 Rows = npt.NDArray[np.int64]
@@ -359,7 +369,7 @@ class RankIndex:
         """``rank.rank(parsed, candidates, top=…, relevance=Relevance(candidates), …)``."""
         type_rank = {tp: i for i, tp in enumerate(parsed.types)}
         per_type = {tp: requirements_for(parsed, tp) for tp in parsed.types}
-        answerable = [tp for tp in parsed.types if any(not r.preference for r in per_type[tp])]
+        answerable = answerable_types(parsed, per_type)
         excluded = np.zeros(self.n, dtype=np.bool_)
         for key in exclude_keys:
             for row in self.rows_of_key.get(key, ()):

@@ -251,7 +251,12 @@ class _Reader:
 
     # types
     def types(self) -> list[str]:
-        t = self.t
+        # what the enterprise does ("做CRO的，想找银行授信") says who asks, not what is asked for
+        t = re.sub(
+            r"(?:我们|我司|本公司|公司)?(?:是)?(?<![找请])做[^，,。；;、]{1,10}的(?=[，,。；;\s]|$)",
+            "",
+            self.t,
+        )
         score = dict.fromkeys(TYPES, 0.0)
         space_kind = list(lexicon.find(lexicon.SPACE_KIND, t))
         if space_kind:
@@ -279,6 +284,12 @@ class _Reader:
             t,
         ):
             score["organisation"] += 2.5
+        if any(True for _ in lexicon.find(lexicon.CHAIN_NODE, t)):
+            score["organisation"] += 3  # a named link of the chain is a partner enterprise
+        if score["organisation"] == 0 and any(
+            True for _ in lexicon.find(lexicon.SERVICE_CATEGORY, t)
+        ):
+            score["service"] += 1.5
         if re.search(r"smo|crc|cro(?!公司来)|派人|外包", t):
             score["service"] += 2
         if re.search(r"fa\b|融资顾问|梳理bp|对接投资人", t):
@@ -535,7 +546,14 @@ class _Reader:
             codes = [c for c, _, _ in kinds]
             if "incubator" in codes and "lab" in codes and re.search(r"共享实验室|台位|工位", t):
                 codes.remove("lab")
-            if "land" in codes and re.search(r"拿地|地价|拿.{0,4}的地|土地|用地", t):
+            if (
+                "land" in codes
+                and len(codes) > 1
+                and re.search(r"用地上|地块上|地上的", t)
+                and not re.search(r"拿地|地价|拿.{0,4}的地|土地", t)
+            ):
+                codes.remove("land")  # "M0用地上的产业用房": the plot a building stands on
+            elif "land" in codes and re.search(r"拿地|地价|拿.{0,4}的地|土地|用地", t):
                 codes = ["land"]
             if "office" in codes and len(codes) > 1 and not re.search(r"写字楼|办公室|只要办公", t):
                 codes.remove("office")
@@ -646,6 +664,7 @@ class _Reader:
             else:
                 self.add("service.category", "in", codes, start, end)
         found_caps = {c for c, _, _ in lexicon.find(lexicon.CAPABILITY, t)}
+        cap_hits: list[tuple[str, int, int]] = []
         for code, start, end in lexicon.find(lexicon.CAPABILITY, t):
             if code == "injectables" and "lyophilization" in found_caps:
                 continue
@@ -656,9 +675,22 @@ class _Reader:
             if codes and code in _CAPABILITY_CATEGORY and _CAPABILITY_CATEGORY[code] not in codes:
                 continue
             self.add("service.capabilities", "contains", code, start, end)
+            cap_hits.append((code, start, end))
+        if not codes:
+            # no kind of service named: the kind its wanted capabilities belong to
+            homes = [lexicon.CAPABILITY_HOME.get(code) for code, _, _ in cap_hits]
+            if cap_hits and all(homes) and len(set(homes)) == 1:
+                home = list(homes[0] or ())
+                _, a, b = cap_hits[0]
+                if len(home) == 1:
+                    self.add("service.category", "eq", home[0], a, b)
+                else:
+                    self.add("service.category", "in", home, a, b)
         for code, start, end in lexicon.find(lexicon.MARKET, t):
             self.add("service.markets", "contains", code, start, end)
         for code, start, end in lexicon.find(lexicon.CERT, t):
+            if code == "ISO13485" and codes[:1] == ["quality_system"]:
+                continue  # the standard the coaching builds, not the coach's accreditation
             if code in ("GLP", "GSP", "CNAS", "CMA", "AAALAC", "ISO13485", "NMPA_designated"):
                 self.add("service.accreditations", "contains", code, start, end)
         for code, start, end in lexicon.find(lexicon.PHASE, t):
@@ -668,6 +700,8 @@ class _Reader:
             if codes and codes[0] in ("clinical_cro", "clinical_site", "smo", "cso", "preclinical"):
                 self.add("service.therapeutic_areas", "contains", code, start, end)
         for code, start, end in lexicon.find(lexicon.DEVICE_CLASS, t):
+            if codes[:1] in (["quality_system"], ["market_access"], ["talent"]):
+                continue  # the client's product class, not a service limit
             self.add("service.device_classes", "contains", code, start, end)
         m = self.search(r"(?<!辅导)(?:能过|符合|通过|有)?gmp(?!辅导|咨询|体系|认证辅导)")
         if (
@@ -691,6 +725,8 @@ class _Reader:
     def read_organisation(self, t: str, lead: bool) -> None:
         kinds = list(lexicon.find(lexicon.ORG_KIND, t))
         node = list(lexicon.find(lexicon.CHAIN_NODE, t))
+        if node and kinds and kinds[0][0] == "hospital" and not re.search(r"gcp|临床|科室|专科", t):
+            kinds = kinds[1:]  # "医院的检验外送，找第三方医学检验": the hospital is the client
         if kinds:
             code, start, end = kinds[0]
             self.add("organisation.kind", "eq", code, start, end)
@@ -805,6 +841,22 @@ class _Reader:
         for code, start, end in lexicon.find(lexicon.MILESTONE, t):
             self.add("policy.milestones", "contains", code, start, end)
             break
+        if not cats:
+            # no kind of support named: the kind its milestone or wanted benefit belongs to
+            # (a milestone says more than a benefit: "进II期了，有什么补贴")
+            named = [
+                (lexicon.POLICY_HOME[r.value], r)
+                for r in self.requirements
+                if r.name in ("policy.milestones", "policy.benefits")
+                and isinstance(r.value, str)
+                and r.value in lexicon.POLICY_HOME
+            ]
+            named.sort(key=lambda pair: pair[1].name != "policy.milestones")
+            if named:
+                home, req = named[0]
+                self.requirements.append(
+                    Requirement("policy.category", "eq", home, None, req.span, req.preference)
+                )
         applicants = [(c, s, e) for c, s, e in lexicon.find(lexicon.APPLICANT_TYPE, t)]
         if applicants:
             code, start, end = applicants[0]
@@ -812,6 +864,22 @@ class _Reader:
         self._sectors("policy.sectors", hard=False)
 
     types_hint: tuple[str, ...] = ()
+
+    def field_only(self, types: list[str]) -> None:
+        """A need that states nothing about its first type but one field ("有没有专门给细胞治疗
+        企业的载体", "适合小器械企业的扶持"): the field is what it asks, not a preference."""
+        if not types:
+            return
+        lead = types[0]
+        mine = [r for r in self.requirements if r.resource_type == lead]
+        if any(not r.preference for r in mine):
+            return
+        fields = [r for r in mine if r.op == "covers" and r.name.endswith(("sectors", "_tags"))]
+        if len(fields) == 1 and not _PREFERENCE.search(self.original):
+            self.requirements = [
+                Requirement(r.name, r.op, r.value, r.unit, r.span, False) if r is fields[0] else r
+                for r in self.requirements
+            ]
 
 
 #: Capabilities a word suggests only with context (a bare "pk" in a product code is not PK).
@@ -846,6 +914,7 @@ def understand(text: str, category: str | None = None) -> ParsedNeed:
     reader.read_quantities(types)
     reader.categorical(types)
     reader.unknown_units()
+    reader.field_only(types)
     order = {tp: i for i, tp in enumerate(types)}
     reqs = [r for r in reader.requirements if r.resource_type in order or r.resource_type == "need"]
     return ParsedNeed(reader.original, category, types, reqs, reader.unread)

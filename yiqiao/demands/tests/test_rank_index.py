@@ -16,7 +16,7 @@ import pytest
 
 from yiqiao.demands.engine import rank_index
 from yiqiao.demands.engine.quantities import normalise, normalise_texts
-from yiqiao.demands.engine.rank import Candidate, Ranked, Relevance, grams, rank
+from yiqiao.demands.engine.rank import DEFINING, Candidate, Ranked, Relevance, grams, rank
 from yiqiao.demands.engine.rank_index import _HAN_LO, _HAN_SPAN, _LATIN_BASE, RankIndex, _features
 from yiqiao.demands.engine.understand import ParsedNeed, Requirement, understand
 from yiqiao.vocab import ATTRIBUTES, VOCABULARIES
@@ -81,8 +81,10 @@ def _catalogue(rng: random.Random, n: int) -> list[Candidate]:
     return out
 
 
-def _requirement(rng: random.Random, catalogue: list[Candidate]) -> Requirement:
-    name = rng.choice(list(ATTRIBUTES))
+def _requirement(
+    rng: random.Random, catalogue: list[Candidate], name: str | None = None
+) -> Requirement:
+    name = name or rng.choice(list(ATTRIBUTES))
     a = ATTRIBUTES[name]
     sample = [c.attributes.get(name) for c in rng.sample(catalogue, 5)]
     sample = [v for v in sample if v is not None] or [_value(name, rng)]
@@ -116,6 +118,10 @@ def _requirement(rng: random.Random, catalogue: list[Candidate]) -> Requirement:
 def _parsed(rng: random.Random, catalogue: list[Candidate]) -> ParsedNeed:
     types = rng.sample(TYPES, rng.randint(1, 3))
     reqs = [_requirement(rng, catalogue) for _ in range(rng.randint(0, 6))]
+    defining = DEFINING.get(types[0])
+    if defining and rng.random() < 0.6:
+        # most needs say what the resource is (a type answers only then: rank.DEFINING)
+        reqs.append(_requirement(rng, catalogue, name=rng.choice(sorted(defining))))
     return ParsedNeed(_text(rng), None, types, reqs, [])
 
 

@@ -81,3 +81,40 @@ def test_it_applies_the_sector_and_region_closures() -> None:
     assert check(ivd, {"investor.sectors": ["antibody"]}) == "unmet"
     region = Requirement("service.coverage_regions", "covers", "south_china")
     assert check(region, {"service.coverage_regions": ["national"]}) == "met"
+
+
+def test_a_second_phase_is_not_read_as_the_first_and_names_its_kind_of_support() -> None:
+    reqs = _reqs("我们的新药已经进入II期临床，区里有奖励吗", "policy")
+    assert reqs["policy.milestones"] == ("contains", "phase2")
+    assert reqs["policy.category"] == ("eq", "clinical")
+
+
+def test_a_wanted_benefit_or_capability_names_the_kind_it_belongs_to() -> None:
+    assert _reqs("员工孩子入学有没有政策", "talent")["policy.category"] == ("eq", "talent")
+    reqs = _reqs("呼吸机要做CE MDR，找人帮忙", "registration")
+    assert reqs["service.category"] == ("eq", "registration")
+
+
+def test_what_the_enterprise_does_is_not_what_it_asks_for() -> None:
+    parsed = understand("我们是做CRO的，想找银行贷款3000万", "financing")
+    assert parsed.types[0] == "investor"
+
+
+def test_a_type_answers_only_when_the_need_says_what_the_resource_is() -> None:
+    # a service need that names only a field: any service of the field could be the wrong kind
+    parsed = understand("抗体方向的服务", "other")
+    assert not any(r.name == "service.category" for r in parsed.requirements)
+    wrong_kind = Candidate(
+        "service",
+        "service:1",
+        "抗体药分析检测",
+        "",
+        {
+            "service.category": "testing",
+            "service.sectors": ["antibody"],
+            "service.accepting_orders": True,
+        },
+    )
+    assert [
+        r.candidate.key for r in rank(parsed, [wrong_kind]) if r.candidate.type == "service"
+    ] == []

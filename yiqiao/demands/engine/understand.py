@@ -280,7 +280,7 @@ class _Reader:
         ):
             score["policy"] += 3
         if re.search(
-            r"供应商|厂家|经销商|代理商|医院|高校|大学|院校|学校|院所|合作方|合作伙伴|企业来|找.{0,8}企业|药包材厂|gcp(?:医院|中心|基地)|专科|科室|[一-龥]科的",
+            r"供应商|厂家|配套厂|配套企业|经销商|代理商|医院|高校|大学|院校|学校|院所|合作方|合作伙伴|企业来|找.{0,8}企业|药包材厂|gcp(?:医院|中心|基地)|专科|科室|[一-龥]科的",
             t,
         ):
             score["organisation"] += 2.5
@@ -749,8 +749,11 @@ class _Reader:
                     self.add("organisation.hospital_grade", "eq", code, start, end)
         for code, start, end in lexicon.find(lexicon.CERT, t):
             self.add("organisation.certifications", "contains", code, start, end)
-        for code, start, end in lexicon.find(lexicon.CAPABILITY, t):
-            if code in (
+        partner_caps = [
+            (code, start, end)
+            for code, start, end in lexicon.find(lexicon.CAPABILITY, t)
+            if code
+            in (
                 "oem_odm",
                 "joint_training",
                 "mah_consignment",
@@ -759,8 +762,17 @@ class _Reader:
                 "electronics_assembly",
                 "cold_chain",
                 "hospital_access",
-            ):
-                self.add("organisation.capabilities", "contains", code, start, end)
+            )
+        ]
+        if len(partner_caps) == 1:
+            code, start, end = partner_caps[0]
+            self.add("organisation.capabilities", "contains", code, start, end)
+        elif partner_caps:
+            # "找注塑和电子装配的配套厂": one partner of either trade, not one doing both
+            codes = [c for c, _, _ in partner_caps]
+            start = min(s for _, s, _ in partner_caps)
+            end = max(e for _, _, e in partner_caps)
+            self.add("organisation.capabilities", "contains_any", codes, start, end)
         for code, start, end in lexicon.find(lexicon.REGION, t):
             if re.search(r"覆盖|销往|配送|渠道", t):
                 self.add("organisation.coverage_regions", "covers", code, start, end)

@@ -118,3 +118,13 @@ def test_a_type_answers_only_when_the_need_says_what_the_resource_is() -> None:
     assert [
         r.candidate.key for r in rank(parsed, [wrong_kind]) if r.candidate.type == "service"
     ] == []
+
+
+def test_a_partner_of_either_named_trade_will_do() -> None:
+    parsed = understand("找做注塑和电子装配的配套厂", "other")
+    assert parsed.types[0] == "organisation"
+    reqs = {r.name: (r.op, r.value) for r in parsed.requirements}
+    assert reqs["organisation.capabilities"] == (
+        "contains_any",
+        ["injection_molding", "electronics_assembly"],
+    )

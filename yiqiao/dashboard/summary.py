@@ -9,12 +9,14 @@ number are still listed from the raw tables, when someone opens or exports them
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
+from yiqiao.demands.models import NeedFigure
 from yiqiao.projects.models import ProjectFigure, Stage
 
 from .kpis.context import KpiContext
@@ -71,3 +73,68 @@ def stalled(ctx: KpiContext, days: int) -> int:
         .aggregate(n=Sum("count"))["n"]
     )
     return int(total or 0)
+
+
+def _months(ctx: KpiContext) -> tuple[dt.date, dt.date]:
+    return ctx.start.replace(day=1), ctx.as_of.replace(day=1)
+
+
+def needs_from_rows(ctx: KpiContext) -> bool:
+    """The need rows hold needs by the month they were raised in: a period that starts on the
+    first of a month (the year to date always does) is read from them."""
+    return ctx.start.day == 1
+
+
+def _need_rows(ctx: KpiContext) -> QuerySet[Any]:
+    return ctx.in_region(ctx.scoped(NeedFigure), "region", "park")
+
+
+def _need_totals(ctx: KpiContext, rows: QuerySet[Any]) -> dict[tuple[str, str], list[int]]:
+    """(measure, category) → [count, score] of the figure as of the as-of day: the rows that
+    add up every change, minus the changes dated after the as-of day."""
+    out: dict[tuple[str, str], list[int]] = {}
+    for sign, part in (
+        (1, rows.filter(day__isnull=True)),
+        (-1, rows.filter(day__isnull=False, day__gt=ctx.as_of)),
+    ):
+        grouped = (
+            part.values("measure", "category").order_by().annotate(n=Sum("count"), s=Sum("score"))
+        )
+        for r in grouped:
+            got = out.setdefault((r["measure"], r["category"]), [0, 0])
+            got[0] += sign * int(r["n"] or 0)
+            got[1] += sign * int(r["s"] or 0)
+    return out
+
+
+def need_period_counts(ctx: KpiContext) -> dict[str, dict[str, int]]:
+    """Per category, the counts of the needs raised in the period (withdrawn ones left out):
+    total, resolved, converted, due (time to answer passed or answered), on_time."""
+    first, last = _months(ctx)
+    rows = (
+        _need_rows(ctx)
+        .filter(month__gte=first, month__lte=last)
+        .exclude(measure__in=[NeedFigure.Measure.OVERDUE, NeedFigure.Measure.FOLLOWUP])
+    )
+    out: dict[str, dict[str, int]] = {}
+    for (measure, category), (n, _s) in _need_totals(ctx, rows).items():
+        out.setdefault(category, {})[measure] = n
+    return out
+
+
+def need_overdue(ctx: KpiContext) -> int:
+    """Needs overdue on the as-of day, whenever raised."""
+    rows = _need_rows(ctx).filter(
+        measure=NeedFigure.Measure.OVERDUE, month__lte=ctx.as_of.replace(day=1)
+    )
+    return sum(n for n, _s in _need_totals(ctx, rows).values())
+
+
+def need_follow_ups(ctx: KpiContext) -> tuple[int, int]:
+    """Follow-up visits of the period: their number and the sum of their satisfaction."""
+    first, last = _months(ctx)
+    rows = _need_rows(ctx).filter(
+        measure=NeedFigure.Measure.FOLLOWUP, month__gte=first, month__lte=last
+    )
+    totals = _need_totals(ctx, rows).values()
+    return sum(n for n, _s in totals), sum(s for _n, s in totals)

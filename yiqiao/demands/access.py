@@ -22,6 +22,7 @@ from .models import (
     DemandAttachment,
     DemandTransition,
     FollowUp,
+    NeedFigure,
     Reminder,
     Response,
     RoutingRule,
@@ -45,6 +46,19 @@ def demand_access(qs: QuerySet[Any], scope: Scope, action: str) -> QuerySet[Any]
     if scope.organisation_id is not None and action == VIEW:
         return qs.filter(organisation_id=scope.organisation_id)
     return qs.none()
+
+
+@access_rule(NeedFigure)
+def need_figure_access(qs: QuerySet[Any], scope: Scope, action: str) -> QuerySet[Any]:
+    """The summary rows of a region, park and unit are read by the staff who see its needs."""
+    if scope.everything:
+        return qs
+    if not scope.is_staff_role or not staff_can(scope, action):
+        return qs.none()
+    condition = Q(region_id__in=scope.region_ids) | Q(park_id__in=scope.region_ids)
+    if scope.unit_id is not None:
+        condition |= Q(unit_id=scope.unit_id)
+    return qs.filter(condition)
 
 
 access_rule(DemandAttachment, DemandTransition, Response, Conversion, FollowUp)(

@@ -562,3 +562,53 @@ class Reminder(Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NeedFigure(Model):
+    """Summary rows of the cockpit's need figures (issue 18, fast figures).
+
+    A need's figures are functions of the as-of day (raised by then, answered by then, withdrawn
+    by then …) that change on a few days only. Each row adds, for one organisation region,
+    park, responsible unit, category and ``month`` the need was raised in (for ``followup``:
+    the month of the visit), ``count`` to ``measure`` from ``day`` on; the row without a
+    ``day`` adds up all of them (what the need counts once every change has happened). A
+    figure as of D for needs raised from the first of a month is then the rows without a day
+    minus the rows dated after D (few, for a recent D). The demand services keep them in the
+    transaction of each change (demands/summary.py); ``yiqiao kpis rebuild --verify`` recounts
+    them from the raw tables.
+    """
+
+    class Measure(models.TextChoices):
+        TOTAL = "total", _("期间内提出")
+        RESOLVED = "resolved", _("已办结")
+        CONVERTED = "converted", _("已转化")
+        DUE = "due", _("响应时限已到或已响应")
+        ON_TIME = "on_time", _("按时响应")
+        OVERDUE = "overdue", _("超期未办")
+        FOLLOWUP = "followup", _("回访")
+
+    region = models.ForeignKey(
+        "registry.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    park = models.ForeignKey(
+        "registry.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "accounts.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(_("类别"), max_length=20)
+    measure = models.CharField(_("指标"), max_length=10, choices=Measure.choices)
+    month = models.DateField(_("月份"))
+    day = models.DateField(_("日期"), null=True, blank=True)
+    count = models.IntegerField(_("个数"), default=0)
+    score = models.IntegerField(_("满意度合计"), default=0)
+
+    class Meta:
+        verbose_name = _("需求汇总")
+        verbose_name_plural = _("需求汇总")
+        # Both reads of a figure (the undated rows of some months; the rows dated after a
+        # day) are ranges of this index.
+        indexes = [models.Index(fields=["day", "month"], name="demands_figure_day_month")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.month} {self.day} {self.count}"

@@ -11,12 +11,13 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yiqiao.core.kpi import Kpi, RecordSet
 from yiqiao.demands.models import Category, Demand, FollowUp
 
+from .. import summary
 from .context import KpiContext
 from .registry import KpiSpec, register
 
@@ -66,6 +67,8 @@ def _period_counts(ctx: KpiContext) -> dict[str, dict[str, int]]:
     """Per category, the counts of the needs raised in the period (withdrawn ones left out):
     one grouped query shared by the resolution, on-time and conversion figures."""
     key = "demands.period_counts"
+    if key not in ctx.memo and summary.needs_from_rows(ctx):
+        ctx.memo[key] = summary.need_period_counts(ctx)
     if key not in ctx.memo:
         cutoff = _end_of(ctx.as_of)
         due = _on_time_base(cutoff, ctx.as_of)
@@ -88,7 +91,7 @@ def _period_counts(ctx: KpiContext) -> dict[str, dict[str, int]]:
 
 
 def _summed(ctx: KpiContext, name: str) -> int:
-    return sum(row[name] for row in _period_counts(ctx).values())
+    return sum(row.get(name, 0) for row in _period_counts(ctx).values())
 
 
 def resolution_rate(ctx: KpiContext) -> Kpi:
@@ -141,7 +144,7 @@ def overdue(ctx: KpiContext) -> Kpi:
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
         .filter(waiting_accept | waiting_answer)
     )
-    n = qs.count()
+    n = summary.need_overdue(ctx)
     return Kpi(
         key=OVERDUE.key,
         label=OVERDUE.label,
@@ -159,9 +162,12 @@ def satisfaction(ctx: KpiContext) -> Kpi:
     qs = FollowUp.objects.filter(
         demand__in=demands.values("pk"), on__gte=ctx.start, on__lte=ctx.as_of
     )
-    totals = qs.aggregate(n=Count("pk"), s=Sum("satisfaction"))
-    n = totals["n"]
-    value = round(totals["s"] / n, 2) if n else None
+    if summary.needs_from_rows(ctx):
+        n, score = summary.need_follow_ups(ctx)
+    else:
+        totals = qs.aggregate(n=Count("pk"), s=Sum("satisfaction"))
+        n, score = totals["n"], totals["s"]
+    value = round(score / n, 2) if n else None
     return Kpi(
         key=SATISFACTION.key,
         label=SATISFACTION.label,
@@ -210,7 +216,7 @@ RESOLUTION_RATE = register(
             "需求办结率 = 期间内提出、截至统计日已办结（登记办结时间）的需求数 ÷ 期间内提出的需求数。"
             "未经响应即关闭的需求（企业撤回或不属受理范围）不计入分子和分母。"
         ),
-        source="企业需求（demands.Demand）的提出时间 created_at、办结时间 resolved_at、关闭时间 closed_at",
+        source="企业需求的提出时间、办结时间与关闭时间",
         compute=resolution_rate,
     )
 )
@@ -224,7 +230,7 @@ ON_TIME_RESPONSE = register(
             "按时响应率 = 首次响应日期不晚于响应时限的需求数 ÷ 期间内提出、截至统计日响应时限已过或已响应的需求数。"
             "响应时限按需求类别的工作日时限计算（不含周末和法定节假日）；未经响应即关闭的需求不计。"
         ),
-        source="企业需求的首次响应时间 responded_at 与响应时限 respond_due",
+        source="企业需求的首次响应时间与响应时限",
         compute=on_time_response_rate,
     )
 )
@@ -248,12 +254,16 @@ SATISFACTION = register(
         unit="分（满分5）",
         group="needs",
         definition="期间内回访记录满意度（1–5分）的算术平均；每次回访计一次。",
-        source="回访记录（demands.FollowUp）的满意度 satisfaction 与回访日期 on",
+        source="回访记录的满意度与回访日期",
         compute=satisfaction,
     )
 )
 CONVERSION: dict[str, KpiSpec] = {}
-for _category, _label in Category.choices:
+for _category, _lazy in Category.choices:
+    # The catalogue's texts are Chinese whatever language is active when it is first loaded
+    # (they are msgids and what ``kpis --json`` prints); pages translate them.
+    with translation.override("zh-hans"):
+        _label = str(_lazy)
     CONVERSION[_category] = register(
         KpiSpec(
             key=f"demands.conversion_{_category}",
@@ -264,7 +274,7 @@ for _category, _label in Category.choices:
                 f"“{_label}”类需求的转化率 = 期间内提出、截至统计日已转化（登记转化时间：转为招商项目、"
                 "融资对接或载体租赁等）的需求数 ÷ 期间内提出的该类需求数。未经响应即关闭的需求不计入。"
             ),
-            source="企业需求的类别 category、提出时间 created_at 与转化时间 converted_at",
+            source="企业需求的类别、提出时间与转化时间",
             compute=_conversion(_category),
         )
     )

@@ -153,11 +153,15 @@ def _by_horizon(ctx: KpiContext, days: int, what: str) -> Kpi:
     spec = SIGNED_AFTER[days] if what == "signings" else LANDED_AFTER[days]
     events, period = _horizon_events(ctx, days)
     model = "projects.Signing" if what == "signings" else "projects.Project"
-    windows = _event_links(ctx, events)
+    # The signing and the landing figure of one horizon share its events' links (kept for
+    # this context only: one page or one command run).
+    memo = f"events.links.{days}"
+    if memo not in ctx.memo:
+        ctx.memo[memo] = (_event_links(ctx, events), events.exists())
+    windows, had_events = ctx.memo[memo]
     # The same queries whatever the data: whether there were events, then what each linked
     # project reached within some event's window (one query over the linked projects'
     # signings or registrations; the windows compared here).
-    had_events = events.exists()
     linked = _linked_projects(ctx, events).values("pk")
     found: set[int] = set()
     if what == "signings":
@@ -216,7 +220,7 @@ INVITED = register(
         unit="家",
         group="events",
         definition=f"{SCOPE_NOTE}登记的邀请名单条数（每家受邀机构计一次）。",
-        source="活动邀请名单（events.Invitation）",
+        source="活动邀请名单",
         compute=invited,
     )
 )
@@ -227,7 +231,7 @@ REGISTERED = register(
         unit="人",
         group="events",
         definition=f"{SCOPE_NOTE}的有效报名数（已取消的报名不计）。",
-        source="活动报名（events.Registration，status=registered）",
+        source="活动报名（有效报名）",
         compute=registered,
     )
 )
@@ -238,7 +242,7 @@ ATTENDED = register(
         unit="人",
         group="events",
         definition=f"{SCOPE_NOTE}的有效报名中已现场签到的人数。",
-        source="活动报名的签到时间 checked_in_at",
+        source="活动报名的签到时间",
         compute=attended,
     )
 )
@@ -249,7 +253,7 @@ MEETINGS_HELD = register(
         unit="场",
         group="events",
         definition=f"{SCOPE_NOTE}已发布排程中结果登记为“已举行”的一对一洽谈场次。",
-        source="对接会谈（events.Meeting，status=held）",
+        source="对接会谈（结果为“已举行”）",
         compute=meetings_held,
     )
 )
@@ -260,7 +264,7 @@ NEEDS = register(
         unit="件",
         group="events",
         definition=f"{SCOPE_NOTE}中收集、以该活动为来源登记的企业需求件数。",
-        source="企业需求（demands.Demand）的来源活动 source_event_id",
+        source="企业需求的来源活动",
         compute=needs,
     )
 )
@@ -274,7 +278,7 @@ LEADS = register(
             f"{SCOPE_NOTE}产生的招商项目个数：在活动洽谈中登记了关联项目、或在活动上签约的项目，"
             "每个项目只计一次。"
         ),
-        source="对接会谈的关联项目 project；活动签约（events.EventSigning）的项目",
+        source="对接会谈的关联项目；活动签约的项目",
         compute=leads,
     )
 )
@@ -292,7 +296,7 @@ for _days in OUTCOME_DAYS:
                 f"{_days}天内签订的协议笔数；重复签约只计首次。只统计已满{_days}天的活动，"
                 "所以每场活动的观察期相同。"
             ),
-            source="签约记录（projects.Signing）的签约日期；活动结束日期 ends_on",
+            source="签约记录的签约日期；活动结束日期",
             compute=_horizon_compute(_days, "signings"),
         )
     )
@@ -306,7 +310,7 @@ for _days in OUTCOME_DAYS:
                 f"统计日前{_days}天为止的12个月内结束的活动，其产生的项目中在活动结束后{_days}天内"
                 "登记了“注册落地”节点的项目个数。"
             ),
-            source="落地节点（projects.Milestone，kind=registered）的日期；活动结束日期",
+            source="“注册落地”落地节点的日期；活动结束日期",
             compute=_horizon_compute(_days, "landed"),
         )
     )

@@ -13,10 +13,12 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from yiqiao.demands import summary as demands_summary
 from yiqiao.projects import summary as projects_summary
 
 SUMMARIES: dict[str, tuple[Callable[[], int], Callable[[], list[str]]]] = {
     "projects": (projects_summary.rebuild, projects_summary.verify),
+    "needs": (demands_summary.rebuild, demands_summary.verify),
 }
 
 

@@ -18,6 +18,7 @@ from yiqiao.core.models import AuditEvent
 from yiqiao.core.scope import user_scope
 from yiqiao.core.transitions import check_version, lock, record_change
 
+from .. import summary
 from ..engine import workflow
 from ..models import (
     TEXT_MAX_CHARS,
@@ -58,6 +59,9 @@ def _step(
         step = workflow.next_state(current.state, event, satisfaction=satisfaction)
     except workflow.TransitionError as exc:
         raise ValidationError(str(exc)) from exc
+    # The cockpit's need figures follow the change, in its transaction.
+    tracker = summary.Tracker()
+    tracker.before(current)
     with record_change(current, by=by, action=AuditEvent.Action.TRANSITION) as change:
         current.state = step.to_state
         for key, value in (changes or {}).items():
@@ -66,6 +70,7 @@ def _step(
             f"{workflow.EVENT_LABELS[event]}：{workflow.STATE_LABELS[step.from_state]}→"
             f"{workflow.STATE_LABELS[step.to_state]}" + (f"（{note}）" if note else "")
         )
+    tracker.after(current)
     DemandTransition.objects.create(
         demand=current,
         event=event,
@@ -141,11 +146,14 @@ def demand_reassign(
             raise ValidationError({"assignee": "承办人须属于改派后的责任单元"})
         _check_assignee(assignee, current)
     before = snapshot(current)
+    tracker = summary.Tracker()
+    tracker.before(current)
     current.unit = unit
     current.assignee = assignee
     current.row_version = F("row_version") + 1
     current.save()
     current.refresh_from_db()
+    tracker.after(current)
     DemandTransition.objects.create(
         demand=current,
         event="reassign",
@@ -363,6 +371,7 @@ def demand_follow_up(
         is_reopened=step.is_reopened,
         by=by,
     )
+    summary.follow_up_added(follow_up, current)
     audit_record(
         actor=by, action=AuditEvent.Action.CREATE, instance=follow_up, after=snapshot(follow_up)
     )

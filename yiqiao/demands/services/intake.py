@@ -22,6 +22,7 @@ from yiqiao.core.models import AuditEvent
 from yiqiao.core.scope import user_scope
 from yiqiao.registry.models import ChainNode, Organisation
 
+from .. import summary
 from ..engine import sla
 from ..models import (
     NEED_TEXT_MAX_CHARS,
@@ -285,6 +286,7 @@ def demand_submit(
         # created_at is auto_now_add; tests and imports may pass the submission time.
         Demand.objects.filter(pk=demand.pk).update(created_at=now)
         demand.created_at = now
+    summary.need_added(demand)
     if nodes:
         demand.chain_nodes.set(nodes)
     for upload, kind in uploads:

@@ -206,7 +206,7 @@ def cockpit_export(request: HttpRequest) -> HttpResponse:
             None if tile.kpi.target is None else float(tile.kpi.target),
             tile.kpi.period,
             tile.kpi.why_empty or tile.kpi.note,
-            tile.spec.definition,
+            tile.spec.definition_text,
         ]
         for _g, _label, tiles in queries.cockpit(ctx)
         for tile in tiles

@@ -42,7 +42,7 @@ register(
         unit="元",
         group="capital",
         definition=capital.FINANCING_CLOSED,
-        source="融资交割（capital.Close）的金额、币种与交割日期",
+        source="融资交割的金额、币种与交割日期",
         compute=_financing_closed,
     )
 )
@@ -53,7 +53,7 @@ register(
         unit="%",
         group="capital",
         definition=capital.FEEDBACK_RATE,
-        source="路演邀请（capital.PitchInvitation）与投资方反馈",
+        source="路演邀请与投资方反馈",
         compute=_feedback_rate,
     )
 )
@@ -64,7 +64,7 @@ register(
         unit="%",
         group="capital",
         definition=landing.DEFINITION.replace("h个月", "12个月").replace("满h", "满12"),
-        source="离岸创新中心孵化项目（capital.IncubatedProject）的开始与落地日期",
+        source="离岸创新中心孵化项目的孵化开始与落地日期",
         compute=_landing_rate,
     )
 )

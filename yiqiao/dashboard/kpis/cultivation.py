@@ -24,8 +24,8 @@ FIGURES = (
     (Metric.TEAMS, "引进人才团队", "个"),
 )
 SOURCES = {
-    Metric.APPROVALS: "企业数据记录（policies.OrganisationRecord）中的注册证、药品批准、临床试验批准",
-    Metric.TEAMS: "人才团队（cultivation.TalentTeam）的引进日期",
+    Metric.APPROVALS: "企业数据记录中的医疗器械注册证、药品注册证书与临床试验批准",
+    Metric.TEAMS: "人才团队的引进日期",
 }
 
 
@@ -68,7 +68,7 @@ for _metric, _label, _unit in FIGURES:
             unit=_unit,
             group="policy",
             definition=cultivation.DEFINITIONS[_metric],
-            source=SOURCES.get(_metric, "梯度认定（cultivation.Recognition）的层级与认定日期"),
+            source=SOURCES.get(_metric, "企业梯度认定的层级与认定日期"),
             compute=_compute(_metric, _key, _label, _unit),  # type: ignore[arg-type]
         )
     )

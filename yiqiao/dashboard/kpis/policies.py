@@ -58,7 +58,7 @@ MONEY_PAID = register(
             "期间内在本平台兑付的奖补资金之和（按兑付日期计）：免申即享直接兑付与企业申请核准后兑付的金额；"
             "导入或手工登记的、在其他渠道兑付的奖励不计入。对照本区域本年度的政策兑现预算（以年度目标登记）。"
         ),
-        source="已获奖励（policies.Award，来源为本平台兑付）的金额 amount 与兑付日期 awarded_on",
+        source="已获奖励（来源为本平台兑付）的金额与兑付日期",
         compute=money_paid,
         has_target=True,
     )

@@ -291,7 +291,7 @@ SIGNING_COUNT = register(
             "被识别为重复签约的协议（同一项目或相同签约方以相同金额再次签约）不算首次签约。"
             "对照本区域本年度的签约项目数目标。"
         ),
-        source="招商项目（projects.Project）的首次签约日期 signed_on，由签约登记服务维护",
+        source="招商项目的首次签约日期（由签约登记维护）",
         compute=signing_count,
         has_target=True,
     )
@@ -307,7 +307,7 @@ SIGNED_AMOUNT = register(
             "或相同签约方以相同金额（相差1%以内）再次签约的协议识别为重复签约，只计首次）。外币按计划汇率折算为人民币："
             "1美元=7.2元、1欧元=7.8元、1港元=0.92元。对照本区域本年度的签约金额目标。"
         ),
-        source="签约记录（projects.Signing）的金额 amount 与币种 currency",
+        source="签约记录的金额与币种",
         compute=signed_amount,
         has_target=True,
     )
@@ -323,7 +323,7 @@ CONSTRUCTION_RATE = register(
             "项目数（含其后终止的项目）。无凭证的开工节点不计入，卡片注明个数；开工日期早于首次签约日期（顺序有误）的"
             "项目不计入分子，卡片注明个数。"
         ),
-        source="招商项目的首次签约日期；落地节点（projects.Milestone，kind=construction）及其凭证文件",
+        source="招商项目的首次签约日期；“开工”落地节点及其凭证文件",
         compute=construction_rate,
     )
 )
@@ -337,7 +337,7 @@ PRODUCTION_RATE = register(
             "投产率 = 分母中已登记投产节点且附有凭证的项目数 ÷ 近三年签约且签约已满540天（18个月）的项目数"
             "（含其后终止的项目）。无凭证的投产节点不计入；投产日期早于开工日期（顺序有误）的项目不计入分子，卡片注明个数。"
         ),
-        source="招商项目的首次签约日期；落地节点（kind=production）及其凭证文件",
+        source="招商项目的首次签约日期；“投产”落地节点及其凭证文件",
         compute=production_rate,
     )
 )
@@ -351,7 +351,7 @@ CAPITAL_ARRIVAL_RATE = register(
             "资金到位率 = 近三年签约项目截至统计日附有凭证（银行进账单、验资报告）的到位资金之和 ÷ 这些项目截至统计日的"
             "签约金额之和；外币按计划汇率折算。分子为落地节点记录，分母为签约记录。"
         ),
-        source="落地节点的到位资金 capital_arrived 与凭证；签约记录的金额",
+        source="落地节点的到位资金与凭证；签约记录的金额",
         compute=capital_arrival_rate,
     )
 )
@@ -364,7 +364,7 @@ STALLED = register(
         definition=(
             f"未终止、未投产且在当前阶段停留超过{STALLED_DAYS}天的项目（以进入当前阶段的日期计，统计日为今天）。"
         ),
-        source="招商项目的阶段 stage 与进入本阶段日期 stage_entered_on",
+        source="招商项目的阶段与进入本阶段日期",
         compute=_open_stalled,
     )
 )
@@ -378,7 +378,7 @@ TIME_IN_STAGE = register(
             "期间内每一次阶段变更时，项目在原阶段停留天数的算术平均（从进入原阶段之日到变更之日）；"
             "每次变更计一次，项目新建时的首次登记不计。"
         ),
-        source="阶段变更（projects.StageChange）的变更日期 changed_on 与原阶段停留天数 days_in_from_stage",
+        source="阶段变更的变更日期与原阶段停留天数",
         compute=time_in_stage,
     )
 )

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from yiqiao.core.kpi import Kpi
 
 from .context import KpiContext
@@ -31,6 +33,21 @@ class KpiSpec:
     source: str
     compute: Compute
     has_target: bool = False
+
+    # The catalogue's texts are Chinese (they are the msgids, and what ``yiqiao kpis --json``
+    # prints); pages show them in the reader's language. Each text has its entry in the
+    # English catalogue (a test checks that none is missing).
+    @property
+    def label_text(self) -> str:
+        return gettext(self.label)
+
+    @property
+    def definition_text(self) -> str:
+        return gettext(self.definition)
+
+    @property
+    def source_text(self) -> str:
+        return gettext(self.source)
 
 
 GROUPS: tuple[tuple[str, str], ...] = (

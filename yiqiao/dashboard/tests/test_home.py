@@ -154,3 +154,39 @@ def test_each_home_count_is_the_count_of_the_list_its_link_opens(
     cockpit = client.get("/cockpit/").content.decode()
     tile = cockpit.split('data-key="projects.stalled"')[1].split("</article>")[0]
     assert f">{stuck}个<" in tile
+
+
+def test_it_shows_an_enterprise_the_policies_it_qualifies_for_and_what_is_missing(
+    client_for: Any,
+    tmp_path: Any,
+    regions: dict[str, Any],
+    units: dict[str, Any],
+    org_factory: Any,
+) -> None:
+    """The enterprise home's policy panel: a policy the organisation qualifies for, with its
+    amount; one it would qualify for with more data, naming the missing data; none for
+    another organisation's figures."""
+    from decimal import Decimal
+
+    from yiqiao.policies.profiles import field_dictionary
+    from yiqiao.policies.tests.app_support import sync, write_library
+
+    sync(write_library(tmp_path / "lib"), region=regions["district"])
+    funded = org_factory("锦城康瑞生物科技有限公司", rd_spend_yuan=Decimal("60000000"))
+    bare = org_factory("桐华新创医药有限公司")
+
+    def panel(org: Any, name: str) -> str:
+        user = make_user(name, units["portal"], "enterprise", organisation=org)
+        html = client_for(user).get("/").content.decode()
+        return html.split('id="panel-policies"')[1].split("</section>")[0]
+
+    qualified = panel(funded, "erin")
+    rd = qualified.split("测试研发投入补助")[1].split("</li>")[0]
+    assert "符合条件" in rd and "5000000" in rd
+    assert "补充资料后可享受" not in rd
+
+    missing = panel(bare, "fred")
+    rd = missing.split("测试研发投入补助")[1].split("</li>")[0]
+    assert "补充资料后可享受" in rd and "符合条件" not in rd
+    assert str(field_dictionary()["rd_spend_yuan"].label) in rd
+    assert "5000000" not in missing

@@ -40,3 +40,41 @@ def test_it_says_why_a_figure_is_empty_in_english(history: dict[str, Any], leade
     with translation.override("zh-hans"):
         reasons = [s.compute(ctx).why_empty for s in specs()]
     assert all(CJK.search(r) for r in reasons)
+
+
+# Database names a page must not show: the fields and models the figures are counted from.
+FIELD_NAMES = re.compile(
+    r"\b(signed_on|stage_entered_on|created_at|resolved_at|closed_at|responded_at|respond_due|"
+    r"converted_at|satisfaction|capital_arrived|changed_on|days_in_from_stage|checked_in_at|"
+    r"source_event_id|ends_on|awarded_on|kind=\w+|status=\w+|[a-z]+\.[A-Z][A-Za-z]+)\b"
+)
+
+
+def test_every_definition_and_source_reads_in_english() -> None:
+    with translation.override("en"):
+        for s in specs():
+            for chinese, shown in ((s.definition, s.definition_text), (s.source, s.source_text)):
+                assert shown != chinese, f"{s.key}: no English for {chinese}"
+                # Terms of art keep their Chinese name in brackets (专精特新); nothing else.
+                assert len(CJK.findall(shown)) <= 4, f"{s.key}: {shown}"
+
+
+def test_definitions_and_records_pages_name_fields_as_people_do(
+    client_for: Any, leader: Any, history: dict[str, Any], settings: Any
+) -> None:
+    client = client_for(leader)
+    pages = [
+        "/cockpit/definitions/",
+        "/cockpit/kpi/projects.stalled/",
+        "/cockpit/kpi/demands.satisfaction/",
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert not FIELD_NAMES.search(html.split("<main")[-1]), (url, FIELD_NAMES.search(html))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/cockpit/definitions/").content.decode()
+    assert "Construction rate = projects of the denominator" in html
+    assert "The stage of investment projects and the day they entered it" in html
+    assert "开工率 = " not in html
+    records = client.get("/cockpit/kpi/projects.stalled/").content.decode()
+    assert "The stage of investment projects and the day they entered it" in records

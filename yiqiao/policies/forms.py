@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yiqiao.core.widgets import DateInput
@@ -24,7 +25,7 @@ def fact_field_choices() -> list[tuple[str, str]]:
     """Fields an officer may enter as facts (the dictionary's ``source: fact`` fields)."""
     fields = field_dictionary()
     return [
-        (name, f"{fields[name].label}（{name}）")
+        (name, f"{gettext(fields[name].label)}（{name}）")
         for name in fields
         if fields[name].source == "fact"
     ]
@@ -77,11 +78,13 @@ def parse_fact_value(spec: FieldSpec, text: str) -> Any:
 class FactForm(forms.Form):
     """One fact: field of the dictionary, value as text, as-of date, year, source."""
 
-    field = forms.ChoiceField(label="数据项")
-    value = forms.CharField(label="取值", max_length=200, help_text="金额可写 200万、1.5亿；是/否")
-    as_of = forms.DateField(label="截至日期", widget=DateInput())
-    year = forms.IntegerField(label="所属年度", required=False, min_value=1990, max_value=2100)
-    source = forms.CharField(label="数据来源", max_length=120, required=False)
+    field = forms.ChoiceField(label=_("数据项"))
+    value = forms.CharField(
+        label=_("取值"), max_length=200, help_text=_("金额可写 200万、1.5亿；是/否")
+    )
+    as_of = forms.DateField(label=_("截至日期"), widget=DateInput())
+    year = forms.IntegerField(label=_("所属年度"), required=False, min_value=1990, max_value=2100)
+    source = forms.CharField(label=_("数据来源"), max_length=120, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,9 +109,9 @@ class FactForm(forms.Form):
 class RunForm(forms.Form):
     """Start a screening run: the date to screen on, optionally a draft policy to measure."""
 
-    as_of = forms.DateField(label="测算日期", widget=DateInput())
+    as_of = forms.DateField(label=_("测算日期"), widget=DateInput())
     draft_policy = forms.ModelChoiceField(
-        label="同时测算草案政策（可选）", queryset=Policy.objects.none(), required=False
+        label=_("同时测算草案政策（可选）"), queryset=Policy.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, drafts: list[Policy] | None = None, **kwargs: Any) -> None:

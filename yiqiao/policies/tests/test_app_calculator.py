@@ -327,6 +327,14 @@ def test_conditions_read_in_english_on_an_english_page(
                 text = text.replace(place, "")
             seen.append(text)
             assert not han.search(text), text
+    # the form that supplies missing data names its fields and its labels in English
+    page = client.get(reverse("registry:organisation-detail", args=[orgs["missing"].pk]))
+    form = page.content.decode().split('id="fact-form"', 1)[1].split("</form>", 1)[0]
+    assert "Innovative drugs starting phase I trials this year（drug_phase1_started）" in form
+    assert "As of" in form
+    # (the value's help names the Chinese the parser reads: 200万, 1.5亿, 是/否)
+    shown = re.sub(r'（[^）]*）|<div class="helptext"[^>]*>.*?</div>', "", form, flags=re.S)
+    assert not han.search(shown), shown
     words = "\n".join(seen)
     assert "R&amp;D spending last year 18M yuan, required ≥ 20M yuan: short by 2M yuan" in words
     assert "R&amp;D spending last year 60M yuan" in words

@@ -19,9 +19,10 @@ from yiqiao.core.apischema import page_field
 from yiqiao.core.scope import user_scope
 from yiqiao.registry.queries import access_organisation
 
-from . import exports, queries, services, versions
+from . import exports, queries, services, versions, wording
 from .models import Policy, ScreeningRun
 from .services import screening
+from .templatetags.policy_words import field_label
 
 router = Router(tags=["policies 政策"])
 
@@ -305,22 +306,22 @@ def explain_organisation(
                 "benefit_trace": e.benefit_trace,
                 "source": e.source,
                 "missing_fields": list(e.missing_fields),
-                "missing_labels": list(e.missing_labels),
+                "missing_labels": [field_label(label) for label in e.missing_labels],
                 "is_near_miss": e.is_near_miss,
-                "failing": list(e.failing) if e.status == "ineligible" else [],
+                "failing": wording.failing(e) if e.status == "ineligible" else [],
                 "conditions": [
                     {
                         "depth": c.depth,
                         "kind": c.kind,
                         "field": c.field,
-                        "label": c.label,
+                        "label": line.label,
                         "state": c.state,
-                        "actual": c.actual_text,
-                        "required": c.required,
-                        "gap": c.gap_text,
-                        "text": c.text,
+                        "actual": line.actual,
+                        "required": line.required,
+                        "gap": line.gap,
+                        "text": line.text,
                     }
-                    for c in e.conditions
+                    for c, line in zip(e.conditions, wording.lines(e.conditions), strict=True)
                 ],
             }
         )

@@ -42,6 +42,8 @@ class Line:
     text: str
     label: str
     required: str
+    actual: str = ""
+    gap: str = ""
 
     @property
     def is_group(self) -> bool:
@@ -234,7 +236,10 @@ ENGLISH = EnglishPhrasebook()
 def lines(conditions: Sequence[ConditionResult]) -> list[Line]:
     """The conditions of an explanation, each worded in the active language."""
     if is_chinese():
-        return [Line(c.depth, c.kind, c.state, c.text, c.label, c.required) for c in conditions]
+        return [
+            Line(c.depth, c.kind, c.state, c.text, c.label, c.required, c.actual_text, c.gap_text)
+            for c in conditions
+        ]
     words = ENGLISH
     out: list[Line] = []
     for i, c in enumerate(conditions):
@@ -242,21 +247,29 @@ def lines(conditions: Sequence[ConditionResult]) -> list[Line]:
             label = words.label(c.label)
             required = words.required(c.wording)
             text = words.sentence(c, label, required)
-        else:
-            label = words.GROUPS.get(c.kind, c.kind)
-            child = conditions[i + 1] if i + 1 < len(conditions) else None
-            if (
-                c.kind == "not"
-                and child is not None
-                and child.depth == c.depth + 1
-                and child.kind == "atom"
-                and child.wording is not None
-            ):
-                label = (
-                    f"Must not meet “{words.label(child.label)} {words.required(child.wording)}”"
+            actual = gap = ""
+            if c.state != MISSING:
+                actual = (
+                    "not given"
+                    if c.actual is None
+                    else words.value(c.wording.spec, c.unit, c.actual)
                 )
-            required = ""
-            text = f"{label}: {words.VERDICTS[c.state]}"
+            if c.state == FAIL:
+                gap = words.gap(c.wording, c.actual)
+            out.append(Line(c.depth, c.kind, c.state, text, label, required, actual, gap))
+            continue
+        label = words.GROUPS.get(c.kind, c.kind)
+        child = conditions[i + 1] if i + 1 < len(conditions) else None
+        if (
+            c.kind == "not"
+            and child is not None
+            and child.depth == c.depth + 1
+            and child.kind == "atom"
+            and child.wording is not None
+        ):
+            label = f"Must not meet “{words.label(child.label)} {words.required(child.wording)}”"
+        required = ""
+        text = f"{label}: {words.VERDICTS[c.state]}"
         out.append(Line(c.depth, c.kind, c.state, text, label, required))
     return out
 

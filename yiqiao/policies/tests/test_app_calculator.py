@@ -335,6 +335,20 @@ def test_conditions_read_in_english_on_an_english_page(
     # (the value's help names the Chinese the parser reads: 200万, 1.5亿, 是/否)
     shown = re.sub(r'（[^）]*）|<div class="helptext"[^>]*>.*?</div>', "", form, flags=re.S)
     assert not han.search(shown), shown
+    # the API answers in the request's language too
+    near = client.get(f"/api/policies/organisations/{orgs['near'].pk}/explain").json()
+    answered = [
+        (c["label"], c["actual"], c["required"], c["gap"], c["text"])
+        for item in near["policies"]
+        for c in item["conditions"]
+    ] + [(text,) for item in near["policies"] for text in item["failing"] + item["missing_labels"]]
+    assert answered
+    for parts in answered:
+        shown = " ".join(parts)
+        for place in places:
+            shown = shown.replace(place, "")
+        assert not han.search(shown), shown
+    assert any(parts[-1].endswith("short by 2M yuan") for parts in answered)
     words = "\n".join(seen)
     assert "R&amp;D spending last year 18M yuan, required ≥ 20M yuan: short by 2M yuan" in words
     assert "R&amp;D spending last year 60M yuan" in words

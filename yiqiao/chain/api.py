@@ -14,7 +14,7 @@ from yiqiao.accounts.models import User
 from yiqiao.registry.models import ChainNode
 from yiqiao.registry.queries import access_organisation
 
-from . import queries
+from . import queries, wording
 from .services.gaps import target_make_lead
 
 router = Router(tags=["产业链"])
@@ -110,7 +110,7 @@ def _target_out(t: Any) -> dict[str, Any]:
         "organisation_id": t.organisation_id,
         "organisation": t.organisation.name,
         "score": round(t.score, 4),
-        "reasons": list(t.reasons or []),
+        "reasons": wording.reasons_list(t.reasons or []),
         "status": t.status,
         "project_id": t.project_id,
     }

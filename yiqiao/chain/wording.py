@@ -52,6 +52,14 @@ def reason_en(text: str) -> str | None:
     return None
 
 
+def reasons_list(reasons: Iterable[str]) -> list[str]:
+    """A target's reasons, each in the active language (Chinese: as stored)."""
+    items = [str(r) for r in reasons or ()]
+    if not is_english():
+        return items
+    return [reason_en(r) or r for r in items]
+
+
 def reasons_shown(reasons: Iterable[str]) -> str:
     """A target's reasons joined as the page's language writes a list."""
     items = [str(r) for r in reasons or ()]

@@ -319,6 +319,12 @@ def test_a_targets_reasons_and_its_lead_note_read_in_english(
     node_name = target.node.name_en
     assert node_name and node_name in note
     assert not han.search(note), note
+    answered = [r for t in client.get("/api/chain/targets").json() for r in t["reasons"]]
+    assert "Sits on this node" in answered
+    for reason in answered:
+        for place in places:
+            reason = reason.replace(place, "")
+        assert not han.search(reason), reason
     listing = client.get(reverse("chain:targets")).content.decode()
     cells = re.findall(r"<td>([^<]*)</td><td>[^<]*</td></tr>", listing)
     reasons = [c for c in cells if "Sits on this node" in c or "segment" in c]

@@ -86,3 +86,26 @@ def test_it_refuses_a_backward_stage_and_another_scopes_project(
     assert response.status_code == 201
     assert [t["name"] for t in client.get("/api/cultivation/teams").json()] == ["团队"]
     assert client_for(charlie).get("/api/cultivation/teams").json() == []
+
+
+def test_an_enterprises_next_rung_criteria_read_in_english(
+    client_for: Any, alice: Any, org_factory: Any
+) -> None:
+    """Issue 10: the ✓/✗/? criteria of the next rung were the policy engine's Chinese."""
+    import re
+
+    from django.urls import reverse
+
+    from yiqiao.registry.models import Region
+
+    org = org_factory("桐华精工医疗科技有限公司", is_high_tech=True, rd_spend_yuan=95e4)
+    client = client_for(alice)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("cultivation:enterprise", args=[org.pk])).content.decode()
+    criteria = re.findall(r'<ul class="criteria">.*?</ul>', page, re.S)
+    assert criteria and "<li" in criteria[0]
+    places = sorted(Region.objects.values_list("name", flat=True), key=len, reverse=True)
+    for section in criteria:
+        for place in places:
+            section = section.replace(place, "")
+        assert not re.search(r"[\u4e00-\u9fff]", section), section

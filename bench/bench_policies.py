@@ -86,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
         help="--end-to-end: share of enterprises holding each fact field",
     )
     parser.add_argument("--database", help="--end-to-end: keep the SQLite database at this path")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="--end-to-end with --database: time the run on the register already written there",
+    )
+    parser.add_argument("--profile", help="--end-to-end: write a cProfile of the timed steps here")
     args = parser.parse_args(argv)
     if args.end_to_end:
         sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -14,7 +14,8 @@ awards received. Then the timed steps, each with CPU and wall seconds:
 
 - ``snapshot``: ``policies.profiles.register_snapshot`` over the run's organisations;
 - ``screen``: ``engine.screen`` (near misses included);
-- ``write``: the run's long-form results, through the screening service's writer.
+- ``write``: the run's results, through the screening service's writer: groups of
+  organisations (packed ids) per policy and result, and the per-organisation index.
 
 Prints one JSON object per step group and a summary JSON line last.
 """
@@ -280,7 +281,8 @@ def run(args: argparse.Namespace) -> int:
         else Path(tempfile.mkdtemp(prefix="yiqiao-e2e-"))
     )
     database = Path(args.database) if getattr(args, "database", None) else folder / "e2e.sqlite3"
-    if database.exists():
+    reuse = bool(getattr(args, "reuse", False)) and database.exists()
+    if database.exists() and not reuse:
         database.unlink()
     _setup_django(database)
     from django.core.management import call_command
@@ -296,44 +298,68 @@ def run(args: argparse.Namespace) -> int:
     from yiqiao.policies.services import policy_library_sync
     from yiqiao.policies.services.screening import _write_results
     from yiqiao.policies.versions import engine_policy
+    from yiqiao.registry.models import Organisation
 
-    admin = User.objects.create_superuser("bench", password="bench-e2e-not-a-login")
-    clock.time(
-        "library_sync",
-        lambda: [policy_library_sync(folder=LIBRARIES[n]) for n in ("demo", "starter")],
+    if reuse:  # the register, libraries and synthetic policies written by an earlier run
+        admin = User.objects.get(username="bench")
+        clock.steps["library_sync"] = {"cpu_seconds": 0.0, "wall_seconds": 0.0}
+    else:
+        admin = User.objects.create_superuser("bench", password="bench-e2e-not-a-login")
+        clock.time(
+            "library_sync",
+            lambda: [policy_library_sync(folder=LIBRARIES[n]) for n in ("demo", "starter")],
+        )
+    rows = list(
+        Policy.objects.filter(current_version__isnull=False)
+        .select_related("current_version")
+        .order_by("category", "code")
     )
-    rows = list(Policy.objects.select_related("current_version").order_by("category", "code"))
     real = [engine_policy(p.current_version) for p in rows if p.current_version is not None]
     policies, parsed = rows, real
     if args.policies > len(real):
         extra = engine.synthetic_policies(
             real, args.policies - len(real), args.seed, jitter=args.jitter
         )
-        Policy.objects.bulk_create(
-            [
-                Policy(
-                    code=p.id, title=p.title[:200], delivery=p.latest.delivery, status="published"
-                )
-                for p in extra
-            ]
-        )
+        if not reuse:
+            Policy.objects.bulk_create(
+                [
+                    Policy(
+                        code=p.id,
+                        title=p.title[:200],
+                        delivery=p.latest.delivery,
+                        status="published",
+                    )
+                    for p in extra
+                ]
+            )
         by_code = {p.code: p for p in Policy.objects.filter(code__in=[p.id for p in extra])}
         policies = rows + [by_code[p.id] for p in extra]
         parsed = real + extra
 
-    fields = field_dictionary()
-    snapshot = clock.time(
-        "generate",
-        lambda: engine.synthetic_snapshot(
-            fields, args.enterprises, args.seed, args.on, args.fact_missing,
-            award_policies=[p.id for p in real], str_codes=named_codes(real),
-        ),
-    )  # fmt: skip
-    counts = clock.time(
-        "write_register", lambda: _write_register(snapshot, args.seed, args.fact_share, args.on)
-    )
+    if reuse:
+        counts = {"organisations": Organisation.objects.count(), "reused": True}
+        clock.steps["write_register"] = {"cpu_seconds": 0.0, "wall_seconds": 0.0}
+    else:
+        fields = field_dictionary()
+        snapshot = clock.time(
+            "generate",
+            lambda: engine.synthetic_snapshot(
+                fields, args.enterprises, args.seed, args.on, args.fact_missing,
+                award_policies=[p.id for p in real], str_codes=named_codes(real),
+            ),
+        )  # fmt: skip
+        counts = clock.time(
+            "write_register",
+            lambda: _write_register(snapshot, args.seed, args.fact_share, args.on),
+        )
 
     run_row = ScreeningRun.objects.create(created_by=admin, as_of=args.on, status="running")
+    profiler = None
+    if getattr(args, "profile", None):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     register = clock.time(
         "snapshot", lambda: register_snapshot(run_organisations(run_row), on=args.on)
     )
@@ -346,6 +372,9 @@ def run(args: argparse.Namespace) -> int:
     written = clock.time(
         "write", lambda: _write_results(run_row, policies, result, register.organisation_ids)
     )
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
     steps = clock.steps
     end_to_end = {
         k: round(sum(steps[s][k] for s in ("snapshot", "screen", "write")), 3)
@@ -355,7 +384,8 @@ def run(args: argparse.Namespace) -> int:
         json.dumps(
             {
                 "setup": {
-                    k: steps[k] for k in ("migrate", "library_sync", "generate", "write_register")
+                    k: steps.get(k)
+                    for k in ("migrate", "library_sync", "generate", "write_register")
                 },
                 "rows": counts,
             },
@@ -368,13 +398,14 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     summary = {
-        "enterprises": args.enterprises,
+        "enterprises": register.snapshot.size,
         "policies": len(parsed),
         "real_clauses": len(real),
         "eligible_pairs": int(result.award_enterprise.size),
         "quick_apply_rows": written["quick"],
         "near_miss_rows": written["near"],
-        "result_rows": int(result.award_enterprise.size) + written["quick"] + written["near"],
+        "result_pairs": int(result.award_enterprise.size) + written["quick"] + written["near"],
+        "result_groups": written["groups"],
         "snapshot_cpu_seconds": steps["snapshot"]["cpu_seconds"],
         "screen_cpu_seconds": steps["screen"]["cpu_seconds"],
         "write_cpu_seconds": steps["write"]["cpu_seconds"],

@@ -43,8 +43,9 @@ from yiqiao.demo.generators import DemoContext
 from yiqiao.events import services as event_services
 from yiqiao.events.models import Event, Meeting, Registration
 from yiqiao.intel import services as intel_services
+from yiqiao.policies import queries as policy_queries
 from yiqiao.policies import services as policy_services
-from yiqiao.policies.models import AwardApplication, Policy, ScreeningResult
+from yiqiao.policies.models import AwardApplication, Policy
 from yiqiao.projects import services as project_services
 from yiqiao.projects.engine import gates
 from yiqiao.projects.models import Project, Stage, TranslationProject
@@ -1252,10 +1253,13 @@ class _History:
         )
         run = policy_services.screening_run_execute(run.pk) or run
         self.summary.screenings += 1
-        eligible = list(
-            ScreeningResult.objects.filter(run=run, status="eligible", amount__gt=0)
-            .select_related("organisation", "policy")
-            .order_by("policy__code", "organisation_id")
+        eligible = sorted(
+            (
+                r
+                for r in policy_queries.run_results(run, status="eligible")
+                if r.amount is not None and r.amount > 0
+            ),
+            key=lambda r: (r.policy.code, r.organisation_id),
         )
         auto = [r for r in eligible if r.delivery == "auto"]
         for result in self.rng.sample(auto, min(len(auto), self.count(8))):

@@ -24,7 +24,8 @@ from .models import (
     OrganisationRecord,
     Policy,
     PolicyVersion,
-    ScreeningResult,
+    ScreeningGroup,
+    ScreeningIndex,
     ScreeningRun,
 )
 
@@ -65,4 +66,5 @@ def screening_run_access(qs: QuerySet[Any], scope: Scope, action: str) -> QueryS
     return qs.filter(Q(region_id__in=scope.region_ids) | Q(created_by_id=scope.user_id))
 
 
-access_rule(ScreeningResult)(through_parent("run", ScreeningRun))
+access_rule(ScreeningGroup)(through_parent("run", ScreeningRun))
+access_rule(ScreeningIndex)(through_parent("run", ScreeningRun))

@@ -366,9 +366,7 @@ def run_results(
     run = queries.access_run(request.user, run_id)
     if filters.list not in exports.RUN_LISTS:
         raise HttpError(422, "list 应为 auto、eligible、quick 或 near")
-    qs = exports.run_list_queryset(
-        run, queries.run_results(run, policy_id=filters.policy), filters.list
-    )
+    qs = exports.run_list(run, filters.list, policy_id=filters.policy)
     start = (filters.page - 1) * filters.per_page
     return {
         "count": qs.count(),

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
-
 from yiqiao.core.tabular import write_xlsx
 
 from . import engine
-from .models import ScreeningResult, ScreeningRun
-from .queries import CalculatorView
+from .models import ScreeningGroup, ScreeningRun
+from .queries import CalculatorView, RunResults, run_results
 
 STATE_WORDS = {"pass": "满足", "fail": "不满足", "missing": "缺少数据"}
 STATUS_WORDS = {
@@ -21,10 +19,10 @@ STATUS_WORDS = {
     engine.NOT_IN_EFFECT: "不在有效期",
 }
 RUN_LISTS = {
-    "auto": ("免申即享名单", ScreeningResult.Status.ELIGIBLE, "auto"),
-    "eligible": ("符合条件名单", ScreeningResult.Status.ELIGIBLE, ""),
-    "quick": ("快申快享名单", ScreeningResult.Status.IF_DATA_SUPPLIED, ""),
-    "near": ("临界企业名单", ScreeningResult.Status.NEAR_MISS, ""),
+    "auto": ("免申即享名单", ScreeningGroup.Status.ELIGIBLE, "auto"),
+    "eligible": ("符合条件名单", ScreeningGroup.Status.ELIGIBLE, ""),
+    "quick": ("快申快享名单", ScreeningGroup.Status.IF_DATA_SUPPLIED, ""),
+    "near": ("临界企业名单", ScreeningGroup.Status.NEAR_MISS, ""),
 }
 
 
@@ -79,7 +77,7 @@ def calculator_xlsx(view: CalculatorView) -> bytes:
     return write_xlsx(headers, rows(), title="政策测算")
 
 
-def run_xlsx(run: ScreeningRun, results: QuerySet[ScreeningResult], kind: str) -> bytes:
+def run_xlsx(run: ScreeningRun, results: RunResults, kind: str) -> bytes:
     """A list of a run (免申即享 / 符合 / 快申快享 / 临界), streamed from the database."""
     title, _status, _delivery = RUN_LISTS[kind]
     headers = [
@@ -111,12 +109,7 @@ def run_xlsx(run: ScreeningRun, results: QuerySet[ScreeningResult], kind: str) -
     return write_xlsx(headers, rows(), title=f"{title}-{run.pk}")
 
 
-def run_list_queryset(
-    run: ScreeningRun, results: QuerySet[ScreeningResult], kind: str
-) -> QuerySet[ScreeningResult]:
-    """Narrow a run's results to one named list."""
+def run_list(run: ScreeningRun, kind: str, *, policy_id: int | None = None) -> RunResults:
+    """One named list of a run (optionally of one policy)."""
     _title, status, delivery = RUN_LISTS[kind]
-    results = results.filter(status=status)
-    if delivery:
-        results = results.filter(delivery=delivery)
-    return results
+    return run_results(run, status=status, delivery=delivery, policy_id=policy_id)

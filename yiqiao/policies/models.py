@@ -1,5 +1,5 @@
 """Policy library (政策事项 with versions and a status workflow), enterprise facts that the
-register does not hold as columns, and screening runs (免申即享) with their long-form results."""
+register does not hold as columns, and screening runs (免申即享) with their results (grouped organisations)."""
 
 from __future__ import annotations
 
@@ -244,9 +244,19 @@ class ScreeningRun(Model):
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
 
 
-class ScreeningResult(Model):
-    """One (enterprise, policy) row of a run: eligible (with amount), eligible if data were
-    supplied (快申快享, with the missing fields), or a near miss (one condition fails)."""
+class ScreeningGroup(Model):
+    """Organisations of a run that share one result for one policy: eligible (with each
+    organisation's amount), eligible if data were supplied (快申快享, one group per set of missing
+    fields, with the reason they share), or a near miss (one condition fails; each organisation's
+    reason names the condition, its value and the gap).
+
+    A run of a million enterprises against a thousand policies has over a hundred million
+    (enterprise, policy) results; one row each cannot be written in a minute. A group stores its
+    organisation ids packed (:mod:`yiqiao.policies.packing`) in display order (eligible: larger
+    amounts first; otherwise ascending id), with per-organisation amounts and reasons aligned to
+    them. ``number`` is the group's position in the run, which :class:`ScreeningIndex` lists per
+    organisation. Read through ``queries.run_results`` and ``queries.organisation_run_results``.
+    """
 
     class Status(models.TextChoices):
         ELIGIBLE = "eligible", _("符合条件")
@@ -254,11 +264,9 @@ class ScreeningResult(Model):
         NEAR_MISS = "near_miss", _("临界（差一项）")
 
     run = models.ForeignKey(
-        ScreeningRun, verbose_name=_("筛查批次"), on_delete=models.CASCADE, related_name="results"
+        ScreeningRun, verbose_name=_("筛查批次"), on_delete=models.CASCADE, related_name="groups"
     )
-    organisation = models.ForeignKey(
-        "registry.Organisation", verbose_name=_("机构"), on_delete=models.CASCADE, related_name="+"
-    )
+    number = models.PositiveIntegerField(_("序号"))
     policy = models.ForeignKey(
         Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="+"
     )
@@ -272,19 +280,51 @@ class ScreeningResult(Model):
     rule_version = models.PositiveIntegerField(_("条款版本"), null=True)
     status = models.CharField(_("结果"), max_length=30, choices=Status.choices)
     delivery = models.CharField(_("兑现方式"), max_length=10, choices=Policy.Delivery.choices)
-    amount = models.DecimalField(_("金额（元）"), null=True, blank=True, **MONEY)
-    amount_before_caps = models.DecimalField(_("封顶前金额（元）"), null=True, blank=True, **MONEY)
-    reasons = models.CharField(_("原因摘要"), max_length=300, blank=True)
     missing_fields = models.JSONField(_("缺少数据"), default=list, blank=True)
+    reasons = models.CharField(_("原因摘要"), max_length=300, blank=True)
+    size = models.PositiveIntegerField(_("机构数"))
+    amount = models.DecimalField(_("金额合计（元）"), default=0, **MONEY)
+    organisations = models.BinaryField(_("机构（压缩编号）"))
+    amounts = models.BinaryField(_("各机构金额"), null=True)
+    amounts_before_caps = models.BinaryField(_("各机构封顶前金额"), null=True)
+    texts = models.JSONField(_("各机构原因"), default=list, blank=True)
 
     class Meta:
-        verbose_name = _("筛查结果")
-        verbose_name_plural = _("筛查结果")
-        ordering = ["run", "policy", "-amount", "organisation"]
+        verbose_name = _("筛查结果组")
+        verbose_name_plural = _("筛查结果组")
+        ordering = ["run", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="screening_group_unique"),
+        ]
         indexes = [models.Index(fields=["run", "status", "policy"])]
 
     def __str__(self) -> str:
-        return f"{self.run_id}:{self.organisation_id}/{self.policy_id} {self.status}"
+        return f"{self.run_id}#{self.number} {self.policy_id} {self.status} ×{self.size}"
+
+
+class ScreeningIndex(Model):
+    """Which groups of a run each organisation is in, for a block of consecutive organisations
+    (ascending id): ``organisations`` (packed ids), ``offsets`` (cumulative groups per organisation) and
+    ``groups`` (the group numbers, organisation after organisation). "Which policies does this
+    organisation qualify for, or miss?" reads one row."""
+
+    run = models.ForeignKey(
+        ScreeningRun, verbose_name=_("筛查批次"), on_delete=models.CASCADE, related_name="index"
+    )
+    first_organisation_id = models.BigIntegerField(_("首个机构编号"))
+    last_organisation_id = models.BigIntegerField(_("末个机构编号"))
+    organisations = models.BinaryField(_("机构（压缩编号）"))
+    offsets = models.BinaryField(_("各机构结果组累计数"))
+    groups = models.BinaryField(_("结果组序号"))
+
+    class Meta:
+        verbose_name = _("筛查结果索引")
+        verbose_name_plural = _("筛查结果索引")
+        ordering = ["run", "first_organisation_id"]
+        indexes = [models.Index(fields=["run", "last_organisation_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.first_organisation_id}–{self.last_organisation_id}"
 
 
 class OrganisationRecord(Model):

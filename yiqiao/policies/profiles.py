@@ -374,22 +374,25 @@ class _Column:
     def code(self, value: str) -> int:
         return self.codes.setdefault(value, len(self.codes))
 
+    def encode(self, value: Any) -> Any:
+        """The stored form of one engine-typed value (not None)."""
+        kind = self.spec.type
+        if kind == "date":
+            return (value - EPOCH).days
+        if kind in ("enum", "str"):
+            return self.code(str(value))
+        if kind == "set":
+            bits = 0
+            for item in value:
+                bits |= 1 << self.code(item)
+            return bits
+        return value
+
     def put(self, row: int, value: Any) -> None:
         """Store one engine-typed value (None = missing)."""
         if value is None:
             return
-        kind = self.spec.type
-        if kind == "date":
-            self.array[row] = (value - EPOCH).days
-        elif kind in ("enum", "str"):
-            self.array[row] = self.code(str(value))
-        elif kind == "set":
-            bits = 0
-            for item in value:
-                bits |= 1 << self.code(item)
-            self.array[row] = bits
-        else:
-            self.array[row] = value
+        self.array[row] = self.encode(value)
         self.missing[row] = False
 
     def put_many(self, rows: npt.NDArray[np.int64], values: list[Any]) -> None:
@@ -415,19 +418,60 @@ class _Column:
         self.array[rows] = np.asarray(data, dtype=self.array.dtype)
         self.missing[rows] = ~present
 
+    def put_raw(self, rows: npt.NDArray[np.int64], values: list[Any]) -> None:
+        """Store a chunk of register column values as the database driver returns them (dates
+        as ISO text or dates, decimals as numbers or Decimal; None or "" = missing), each
+        column type converted as one array."""
+        kind = self.spec.type
+        if kind in ("number", "money", "int"):
+            numbers = np.asarray(values, dtype=np.float64)  # None → NaN
+            missing = np.isnan(numbers)
+            self.array[rows] = np.where(missing, 0, numbers).astype(self.array.dtype)
+            self.missing[rows] = missing
+        elif kind == "date":
+            days = np.asarray([v or None for v in values], dtype="datetime64[D]")  # None → NaT
+            missing = np.isnat(days)
+            self.array[rows] = np.where(missing, 0, days.astype(np.int64)).astype(np.int32)
+            self.missing[rows] = missing
+        elif kind in ("enum", "str"):
+            lookup = {v: self.code(str(v)) for v in set(values) if v is not None and v != ""}
+            codes = np.fromiter((lookup.get(v, -1) for v in values), np.int64, len(values))
+            self.array[rows] = np.where(codes < 0, 0, codes).astype(self.array.dtype)
+            self.missing[rows] = codes < 0
+        else:
+            self.put_many(rows, values)
+
     def vocab(self) -> tuple[str, ...]:
         return tuple(sorted(self.codes, key=self.codes.__getitem__))
+
+
+def _raw_rows(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """Rows of a values_list query as the database driver returns them (no converters)."""
+    return [row for chunk in _raw_chunks(query) for row in chunk]
+
+
+def _raw_chunks(query: QuerySet[Any], size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+    """Chunks of rows of a values_list query straight from the cursor (no per-value Django
+    converters; each column is converted as an array by the caller)."""
+    from django.db import connections
+
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(size):
+            yield chunk
 
 
 def register_snapshot(organisations: QuerySet[Organisation], *, on: dt.date) -> RegisterSnapshot:
     """Columnar snapshot of ``organisations`` on ``on`` for :func:`engine.screen`.
 
-    Reads register columns with values_list in id-ordered chunks, chain nodes from the through
-    table, and facts with one streamed query; rows follow ascending organisation id.
+    Reads register columns with one id-ordered query fetched in chunks (each column converted
+    as an array), chain nodes from the through table, facts field by field (see
+    :func:`_read_facts`), records and awards streamed; rows follow ascending organisation id.
     """
     fields = field_dictionary()
     base = organisations.order_by().values_list("id", flat=True)
-    ids = np.array(sorted(base), dtype=np.int64)
+    ids = np.sort(np.asarray([r[0] for r in _raw_rows(organisations.values_list("id"))], np.int64))
     size = len(ids)
     position = {int(pk): i for i, pk in enumerate(ids)}
     columns: dict[str, _Column] = {}
@@ -451,12 +495,7 @@ def register_snapshot(organisations: QuerySet[Organisation], *, on: dt.date) -> 
         qualifications = column("qualifications")
         assert qualifications is not None
         flag_bits = [np.uint64(1 << qualifications.code(code)) for code, _ in flags]
-    last = 0
-    while True:
-        chunk = list(organisations.filter(pk__gt=last).order_by("pk").values_list(*names)[:CHUNK])
-        if not chunk:
-            break
-        last = chunk[-1][0]
+    for chunk in _raw_chunks(organisations.order_by("pk").values_list(*names)):
         values = list(zip(*chunk, strict=True))
         rows = np.searchsorted(ids, np.asarray(values[0], dtype=np.int64))
         if region_code:
@@ -472,7 +511,7 @@ def register_snapshot(organisations: QuerySet[Organisation], *, on: dt.date) -> 
         for offset, (name, _) in enumerate(scalar, start=3):
             target = column(name)
             assert target is not None
-            target.put_many(rows, list(values[offset]))
+            target.put_raw(rows, list(values[offset]))
         if flag_bits is not None:
             target = column("qualifications")
             assert target is not None
@@ -496,29 +535,8 @@ def register_snapshot(organisations: QuerySet[Organisation], *, on: dt.date) -> 
         for org_id, codes in by_org.items():
             if codes:
                 chain.put(position[org_id], codes)
-    facts = (
-        OrganisationFact.objects.filter(organisation_id__in=base, as_of__lte=on)
-        .order_by("as_of", "id")
-        .values_list("organisation_id", "field", "value")
-    )
     lists = _ListBuilder(fields, size)
-    for org_id, field, raw in facts.iterator(chunk_size=CHUNK):
-        spec = fields.get(field)
-        if spec is not None and spec.type == "list":
-            lists.fact(position[org_id], field, raw)
-            continue
-        target = column(field)
-        if target is None or target.spec.source != "fact":
-            continue
-        try:
-            value = fact_value(target.spec, raw)
-        except ProfileError:
-            value = None
-        i = position[org_id]
-        if value is None:
-            target.missing[i] = True
-        else:
-            target.put(i, value)
+    _read_facts(fields, ids, on, column, lists)
     records = (
         OrganisationRecord.objects.filter(organisation_id__in=base, recorded_on__lte=on)
         .order_by("organisation_id", "recorded_on", "id")
@@ -552,6 +570,117 @@ def register_snapshot(organisations: QuerySet[Organisation], *, on: dt.date) -> 
         snapshot.size, snapshot.columns, missing, snapshot.vocab, fields, tables
     )
     return RegisterSnapshot(snapshot, ids)
+
+
+def _fact_texts(field: str, on: dt.date) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """(organisation id, value as JSON text) of the facts of ``field`` dated on or before
+    ``on``, in the order later values override earlier ones (as_of, id); one raw query, no
+    per-row conversion."""
+    from django.db import connection
+
+    table = OrganisationFact._meta.db_table
+    value = "value::text" if connection.vendor == "postgresql" else "value"
+    sql = (
+        f"SELECT organisation_id, {value} FROM {table} "  # noqa: S608 - names from the model
+        "WHERE field = %s AND as_of <= %s ORDER BY as_of, id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [field, on])
+        rows = cursor.fetchall()
+    if not rows:
+        return np.zeros(0, dtype=np.int64), []
+    owners, texts = zip(*rows, strict=True)
+    return np.asarray(owners, dtype=np.int64), list(texts)
+
+
+def _latest(
+    ids: npt.NDArray[np.int64], owners: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(snapshot rows, positions in ``owners``) of the last fact of each organisation of
+    ``ids`` (later facts override earlier ones)."""
+    rows = np.searchsorted(ids, owners)
+    inside = rows < ids.size
+    inside[inside] = ids[rows[inside]] == owners[inside]
+    picked = np.flatnonzero(inside)[::-1]
+    kept, first = np.unique(rows[picked], return_index=True)
+    return kept, picked[first]
+
+
+def _numbers(spec: FieldSpec, texts: list[str]) -> npt.NDArray[Any] | None:
+    """Plain JSON numbers (or ISO dates in quotes) decoded in one vectorised step, as
+    :func:`fact_value` would decode each; None when any text needs the general path."""
+    kind = spec.type
+    if kind not in ("number", "money", "int", "date"):
+        return None
+    try:
+        array = np.asarray(texts, dtype=str)
+        if kind == "date":  # "YYYY-MM-DD" in quotes only (numpy would also read "2024-03")
+            inner = np.char.strip(array, '"')
+            if not (np.char.str_len(array) == 12).all() or not (np.char.str_len(inner) == 10).all():
+                return None
+            if not ((np.char.find(inner, "-") == 4) & (np.char.rfind(inner, "-") == 7)).all():
+                return None
+            return inner.astype("datetime64[D]").astype(np.int64).astype(np.int32)
+        # JSON numbers parse as Python's float() reads them (NaN, Infinity included); a
+        # string, true/false or null fails and takes the general path
+        values = array.astype(np.float64)
+        if kind == "int":
+            if not np.array_equal(values, np.trunc(values)):
+                return None
+            return values.astype(np.int64)
+        return values
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _read_facts(
+    fields: FieldDictionary,
+    ids: npt.NDArray[np.int64],
+    on: dt.date,
+    column: Any,
+    lists: _ListBuilder,
+) -> None:
+    """Fact columns, field by field: the latest fact of each organisation dated on or before
+    ``on``; a null or a value that no longer fits its field is missing. Numbers and dates are
+    decoded as arrays; other values once per distinct text."""
+    import json
+
+    position = None
+    for name, spec in fields.fields.items():
+        if spec.source != "fact":
+            continue
+        owners, texts = _fact_texts(name, on)
+        if not texts:
+            continue
+        if spec.type == "list":  # every list fact adds its items (rare: explicit "none" lists)
+            if position is None:
+                position = {int(pk): i for i, pk in enumerate(ids.tolist())}
+            for org_id, text in zip(owners.tolist(), texts, strict=True):
+                if org_id in position:
+                    lists.fact(position[org_id], name, json.loads(text))
+            continue
+        target = column(name)
+        if target is None:
+            continue
+        rows, picked = _latest(ids, owners)
+        chosen = [texts[k] for k in picked.tolist()]
+        fast = _numbers(spec, chosen)
+        if fast is not None:
+            target.array[rows] = fast
+            target.missing[rows] = False
+            continue
+        distinct, inverse = np.unique(np.asarray(chosen, dtype=object), return_inverse=True)
+        stored, present = [], []
+        for text in distinct.tolist():
+            try:
+                value = fact_value(spec, json.loads(text))
+            except (ProfileError, ValueError):
+                value = None
+            present.append(value is not None)
+            stored.append(target.encode(value) if value is not None else 0)
+        inverse = inverse.reshape(-1)
+        target.array[rows] = np.asarray(stored, dtype=target.array.dtype)[inverse]
+        target.missing[rows] = ~np.asarray(present, dtype=np.bool_)[inverse]
 
 
 class _ListBuilder:

@@ -9,20 +9,23 @@ scope covers the run's region.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, overload
 
 import numpy as np
+import numpy.typing as npt
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from yiqiao.core.scope import user_scope
 from yiqiao.registry.models import Organisation
 from yiqiao.registry.queries import OrganisationFilters, organisation_list
 
-from . import engine
-from .models import OrganisationFact, Policy, PolicyVersion, ScreeningResult, ScreeningRun
+from . import engine, packing
+from .models import OrganisationFact, Policy, PolicyVersion, ScreeningGroup, ScreeningRun
 from .profiles import field_dictionary as field_dictionary
 from .profiles import organisation_profile
 from .versions import engine_policy
@@ -280,20 +283,225 @@ def run_organisations(run: ScreeningRun) -> QuerySet[Organisation]:
     return organisation_list(user=run.created_by, filters=OrganisationFilters())
 
 
+@dataclass
+class RunResult:
+    """One (organisation, policy) result of a run, read from its group (what a stored row held:
+    the list pages, exports and the API show these)."""
+
+    organisation_id: int
+    organisation: Organisation
+    policy: Policy
+    status: str
+    delivery: str
+    rule_version: int | None
+    amount: Decimal | None
+    amount_before_caps: Decimal | None
+    reasons: str
+    missing_fields: list[str]
+
+    @property
+    def policy_id(self) -> int:
+        return self.policy.pk
+
+    def get_status_display(self) -> str:
+        return str(ScreeningGroup.Status(self.status).label)
+
+    def get_delivery_display(self) -> str:
+        return str(Policy.Delivery(self.delivery).label) if self.delivery else ""
+
+
+_BLOBS = ("organisations", "amounts", "amounts_before_caps", "texts")
+
+
+def _yuan(value: float) -> Decimal:
+    return Decimal(str(round(float(value), 2)))
+
+
+def _group_results(
+    group: ScreeningGroup,
+    ids: npt.NDArray[np.int64],
+    positions: range | list[int],
+    organisations: dict[int, Organisation],
+) -> list[RunResult]:
+    """Results of ``group`` at ``positions`` of its members (``ids``, decoded)."""
+    from .engine.values import format_money
+
+    amounts = before = None
+    if group.amounts is not None:
+        amounts = packing.unpack_floats(group.amounts)
+        before = packing.unpack_floats(group.amounts_before_caps)
+    out = []
+    for k in positions:
+        org_id = int(ids[k])
+        reasons = group.reasons
+        amount = before_caps = None
+        if amounts is not None and before is not None:
+            amount, before_caps = _yuan(amounts[k]), _yuan(before[k])
+            if float(amounts[k]) + 0.005 < float(before[k]):
+                reasons += f"；受共享上限限制（原 {format_money(float(before[k]))}）"
+        elif group.texts:
+            reasons = group.texts[k]
+        out.append(
+            RunResult(
+                organisation_id=org_id,
+                organisation=organisations.get(org_id)
+                or Organisation(id=org_id, name=f"（机构 #{org_id} 已删除）"),
+                policy=group.policy,
+                status=group.status,
+                delivery=group.delivery,
+                rule_version=group.rule_version,
+                amount=amount,
+                amount_before_caps=before_caps,
+                reasons=reasons,
+                missing_fields=list(group.missing_fields),
+            )
+        )
+    return out
+
+
+def _organisations(ids: Iterable[int]) -> dict[int, Organisation]:
+    return Organisation.objects.only("id", "name", "uscc").in_bulk(list(ids))
+
+
+class RunResults:
+    """A run's results narrowed to a status, a delivery and a policy, as a sequence: ``len``,
+    ``count()`` and slices (Django's paginator takes it as it took a queryset). Ordered by
+    policy (category, code), then as each group lists its organisations; a slice reads only the
+    groups it touches (their packed ids) and the names of the organisations it shows."""
+
+    def __init__(
+        self,
+        run: ScreeningRun,
+        *,
+        status: str = "",
+        delivery: str = "",
+        policy_id: int | None = None,
+    ) -> None:
+        groups = run.groups.defer(*_BLOBS).select_related("policy")
+        if status:
+            groups = groups.filter(status=status)
+        if delivery:
+            groups = groups.filter(delivery=delivery)
+        if policy_id:
+            groups = groups.filter(policy_id=policy_id)
+        self.groups = list(groups.order_by("policy__category", "policy__code", "number"))
+        self.ends = np.cumsum([g.size for g in self.groups], dtype=np.int64)
+
+    def count(self) -> int:
+        return int(self.ends[-1]) if self.ends.size else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _blobs(self, groups: list[ScreeningGroup]) -> dict[int, ScreeningGroup]:
+        return ScreeningGroup.objects.only(*_BLOBS).in_bulk([g.pk for g in groups])
+
+    @overload
+    def __getitem__(self, index: int) -> RunResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RunResult]: ...
+
+    def __getitem__(self, index: int | slice) -> RunResult | list[RunResult]:
+        if not isinstance(index, slice):
+            position = index + self.count() if index < 0 else index
+            if not 0 <= position < self.count():
+                raise IndexError(index)
+            return self[position : position + 1][0]
+        start, stop, _ = index.indices(self.count())
+        if stop <= start:
+            return []
+        first = int(np.searchsorted(self.ends, start, side="right"))
+        last = int(np.searchsorted(self.ends, stop - 1, side="right"))
+        picked = self.groups[first : last + 1]
+        blobs = self._blobs(picked)
+        spans = []
+        for k, group in enumerate(picked, start=first):
+            begin = int(self.ends[k]) - group.size
+            ids = packing.unpack_ints(blobs[group.pk].organisations)
+            spans.append(
+                (group, ids, range(max(start, begin) - begin, min(stop, int(self.ends[k])) - begin))
+            )
+        names = _organisations(int(ids[k]) for _, ids, r in spans for k in r)
+        out: list[RunResult] = []
+        for group, ids, positions in spans:
+            _copy_blobs(group, blobs[group.pk])
+            out.extend(_group_results(group, ids, positions, names))
+        return out
+
+    def __iter__(self) -> Iterator[RunResult]:
+        return self.iterator()
+
+    def iterator(self, chunk_size: int = 2000) -> Iterator[RunResult]:
+        """Every result in order, reading one group's ids at a time and names by chunk."""
+        for group in self.groups:
+            _copy_blobs(group, self._blobs([group])[group.pk])
+            ids = packing.unpack_ints(group.organisations)
+            for begin in range(0, ids.size, chunk_size):
+                positions = range(begin, min(begin + chunk_size, ids.size))
+                names = _organisations(int(ids[k]) for k in positions)
+                yield from _group_results(group, ids, positions, names)
+
+
+def _copy_blobs(target: ScreeningGroup, source: ScreeningGroup) -> None:
+    for name in _BLOBS:
+        setattr(target, name, getattr(source, name))
+
+
 def run_results(
-    run: ScreeningRun, *, status: str = "", policy_id: int | None = None
-) -> QuerySet[ScreeningResult]:
-    qs = run.results.select_related("organisation", "policy")
-    if status:
-        qs = qs.filter(status=status)
-    if policy_id:
-        qs = qs.filter(policy_id=policy_id)
-    return qs.order_by("policy__category", "policy__code", "-amount", "organisation__name", "id")
+    run: ScreeningRun, *, status: str = "", delivery: str = "", policy_id: int | None = None
+) -> RunResults:
+    """The run's results (optionally of one status, delivery and policy), in list order."""
+    return RunResults(run, status=status, delivery=delivery, policy_id=policy_id)
 
 
 def run_status_counts(run: ScreeningRun) -> dict[str, int]:
-    rows = run.results.order_by().values("status").annotate(n=Count("id"))
-    return {r["status"]: r["n"] for r in rows}
+    rows = run.groups.order_by().values("status").annotate(n=Sum("size"))
+    return {r["status"]: int(r["n"]) for r in rows}
+
+
+def policy_run_organisations(
+    run: ScreeningRun, policy_id: int, *, status: str = ScreeningGroup.Status.ELIGIBLE
+) -> npt.NDArray[np.int64]:
+    """Ids of the organisations with ``status`` for the policy in the run ("who qualifies"),
+    ascending."""
+    blobs = run.groups.filter(policy_id=policy_id, status=status).values_list(
+        "organisations", flat=True
+    )
+    parts = [packing.unpack_ints(b) for b in blobs]
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
+def organisation_run_results(run: ScreeningRun, organisation_id: int) -> list[RunResult]:
+    """Every result of one organisation in the run (the policies it qualifies for, would with
+    more data, or misses by one condition): one index row and the groups it names."""
+    block = (
+        run.index.filter(last_organisation_id__gte=organisation_id)
+        .order_by("last_organisation_id")
+        .first()
+    )
+    if block is None or block.first_organisation_id > organisation_id:
+        return []
+    ids = packing.unpack_ints(block.organisations)
+    at = int(np.searchsorted(ids, organisation_id))
+    if at >= ids.size or int(ids[at]) != organisation_id:
+        return []
+    offsets = packing.unpack_ints(block.offsets)
+    numbers = packing.unpack_ints(block.groups)
+    mine = numbers[(int(offsets[at - 1]) if at else 0) : int(offsets[at])].tolist()
+    if not mine:
+        return []
+    organisation = _organisations([organisation_id])
+    out: list[RunResult] = []
+    for group in run.groups.filter(number__in=mine).select_related("policy"):
+        members = packing.unpack_ints(group.organisations)
+        if group.status == ScreeningGroup.Status.ELIGIBLE:
+            position = [int(np.flatnonzero(members == organisation_id)[0])]
+        else:
+            position = [int(np.searchsorted(members, organisation_id))]
+        out.extend(_group_results(group, members, position, organisation))
+    out.sort(key=lambda r: (r.policy.category, r.policy.code, r.status))
+    return out
 
 
 def draft_choices(user: Any) -> list[Policy]:

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +24,7 @@ from . import drafting, engine, exports, queries, services, wording
 from .engine.values import format_number
 from .forms import FactForm, PolicyDraftForm, RunForm, TransitionForm
 from .models import AwardApplication, Policy, ScreeningRun
+from .queries import RunResult
 from .services import screening
 from .versions import engine_policy, issue_text, library_policies
 
@@ -323,8 +324,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if tab not in exports.RUN_LISTS:
         tab = "auto"
     policy_id = _int(request.GET.get("policy"))
-    results = exports.run_list_queryset(run, queries.run_results(run, policy_id=policy_id), tab)
-    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    results = exports.run_list(run, tab, policy_id=policy_id)
+    page: Page[RunResult] = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context.update(
         tab=tab,
         tabs=[(key, value[0]) for key, value in exports.RUN_LISTS.items()],
@@ -350,9 +351,7 @@ def run_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     run = queries.access_run(request.user, pk)
     if kind not in exports.RUN_LISTS or run.status != ScreeningRun.Status.DONE:
         raise Http404("没有可导出的名单")
-    results = exports.run_list_queryset(
-        run, queries.run_results(run, policy_id=_int(request.GET.get("policy"))), kind
-    )
+    results = exports.run_list(run, kind, policy_id=_int(request.GET.get("policy")))
     title = exports.RUN_LISTS[kind][0]
     return _xlsx(exports.run_xlsx(run, results, kind), f"{title}-{run.pk}-{run.as_of}.xlsx")
 

@@ -893,16 +893,45 @@ def missing_by_row(
     sources: Sources, size: int, order: Mapping[str, int] | None = None
 ) -> list[tuple[str, ...]]:
     """Per row, the names of ``sources`` that apply to it, in the policy's ``order``."""
+    labels, inverse = missing_patterns(sources, size, order)
+    return [labels[i] for i in inverse.tolist()]
+
+
+def missing_patterns(
+    sources: Sources, size: int, order: Mapping[str, int] | None = None
+) -> tuple[list[tuple[str, ...]], npt.NDArray[np.int64]]:
+    """The distinct sets of missing fields (names in the policy's ``order``) and, per row, the
+    index of its set: :func:`missing_by_row` without a Python object per row."""
     rank = order or {}
     names = sorted(sources, key=lambda n: (rank.get(n, len(rank)), n))
     if not names:
-        return [() for _ in range(size)]
-    matrix = np.column_stack([sources[n] for n in names])
-    patterns, inverse = np.unique(matrix, axis=0, return_inverse=True)
+        return [()], np.zeros(size, dtype=np.int64)
+    if len(names) > 62:  # too many for one integer per row
+        matrix = np.column_stack([sources[n] for n in names])
+        patterns, inverse = np.unique(matrix, axis=0, return_inverse=True)
+        labels = [
+            tuple(n for n, flag in zip(names, pattern, strict=True) if flag) for pattern in patterns
+        ]
+        return labels, np.asarray(inverse, dtype=np.int64).reshape(-1)
+    # Each row's set as an integer, first name in the highest bit: ascending integers are the
+    # sets in the order np.unique(axis=0) gives them, at the cost of one pass per name.
+    codes = np.zeros(size, dtype=np.int64)
+    for name in names:
+        codes <<= 1
+        codes |= np.asarray(sources[name], dtype=np.int64)
+    if len(names) <= 20:
+        present = np.flatnonzero(np.bincount(codes, minlength=1 << len(names)))
+        lookup = np.zeros(1 << len(names), dtype=np.int64)
+        lookup[present] = np.arange(present.size)
+        inverse = lookup[codes]
+    else:
+        present, inverse = np.unique(codes, return_inverse=True)
+    top = len(names) - 1
     labels = [
-        tuple(n for n, flag in zip(names, pattern, strict=True) if flag) for pattern in patterns
+        tuple(n for k, n in enumerate(names) if int(code) >> (top - k) & 1)
+        for code in present.tolist()
     ]
-    return [labels[i] for i in inverse.reshape(-1)]
+    return labels, np.asarray(inverse, dtype=np.int64).reshape(-1)
 
 
 __all__ = [
@@ -925,6 +954,7 @@ __all__ = [
     "expr_value",
     "finish",
     "missing_by_row",
+    "missing_patterns",
     "missing_sources",
     "per_item_amounts",
     "period_bounds",

@@ -251,6 +251,7 @@ def _screen_one(
         tree = _conditions(table, top, params, tolerance, limit)
         memo[key] = tree
     info.near_misses, info.near_misses_listed = tree.near_count, int(tree.near_rows.size)
+    info.tree_key = key
     eligible_rows = tree.eligible
     extra = np.zeros(0, dtype=np.int64)
     amounts = np.zeros(0, dtype=np.float64)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -42,6 +42,7 @@ class ScreenedPolicy:
     rule: PolicyVersion | None = None
     parameter_names: frozenset[str] = frozenset()
     fields_dictionary: FieldDictionary | None = None
+    tree_key: object = None  # policies with equal keys have the same condition results
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -98,9 +99,13 @@ class ScreeningResult:
     group_members: dict[str, tuple[str, ...]] | None = None
     frame: SnapshotFrame | None = None
     _quick: tuple[RowArray, RowArray] | None = None
-    _quick_missing: dict[int, list[tuple[str, ...]]] | None = None
+    _quick_missing: dict[int, tuple[list[tuple[str, ...]], IntArray]] | None = None
     _before: FloatArray | None = None
     _delivery: npt.NDArray[np.int8] | None = None
+    _by_id: dict[str, ScreenedPolicy] | None = None
+    _pattern_memo: dict[object, tuple[list[tuple[str, ...]], IntArray]] = field(
+        default_factory=dict
+    )
 
     @property
     def award_amount_before_caps(self) -> FloatArray:
@@ -179,26 +184,48 @@ class ScreeningResult:
     def quick_missing(self, policy: int) -> list[tuple[str, ...]]:
         """Per row of :meth:`quick_apply_rows` of ``policy``, its missing fields (computed on
         first use, for all of the policy's rows at once)."""
+        labels, inverse = self.quick_patterns(policy)
+        return [labels[i] for i in inverse.tolist()]
+
+    def quick_patterns(self, policy: int) -> tuple[list[tuple[str, ...]], IntArray]:
+        """The distinct sets of missing fields of the 快申快享 rows of ``policy`` and, per row of
+        :meth:`quick_apply_rows`, the index of its set (computed on first use)."""
         if self._quick_missing is None:
             self._quick_missing = {}
         hit = self._quick_missing.get(policy)
         if hit is not None:
             return hit
-        from .evaluate import missing_by_row, missing_sources
+        from .evaluate import missing_patterns, missing_sources
         from .order import names_in_order
 
         rows = self.quick_apply_rows(policy)
         info = self.policies[policy]
         if info.rule is None or rows.size == 0 or self.frame is None:
-            out: list[tuple[str, ...]] = [() for _ in range(rows.size)]
+            out: tuple[list[tuple[str, ...]], IntArray] = (
+                [()],
+                np.zeros(rows.size, dtype=np.int64),
+            )
         else:
-            sub = self.frame.subset(rows)
-            self._award_sources(info.rule, sub, set())
-            params = info.rule.parameters_on(self.on)
-            sources = missing_sources(info.rule, sub, params, np.ones(rows.size, dtype=np.bool_))
             assert info.fields_dictionary is not None
             order = names_in_order(info.rule, info.fields_dictionary)
-            out = missing_by_row(sources, rows.size, order)
+            # Rows that only the conditions leave undecided (no award read, no benefit field
+            # missing) have the same missing fields under every policy with equal conditions.
+            shared = None
+            alone = not info.rule.references and self.quick_extra[policy].size == 0
+            if info.tree_key is not None and alone:
+                shared = (info.tree_key, tuple(order.items()))
+            hit = self._pattern_memo.get(shared) if shared is not None else None
+            if hit is not None:
+                out = hit
+            else:
+                sub = self.frame.subset(rows)
+                self._award_sources(info.rule, sub, set())
+                params = info.rule.parameters_on(self.on)
+                within = np.ones(rows.size, dtype=np.bool_)
+                sources = missing_sources(info.rule, sub, params, within)
+                out = missing_patterns(sources, rows.size, order)
+                if shared is not None:
+                    self._pattern_memo[shared] = out
         self._quick_missing[policy] = out
         return out
 
@@ -206,7 +233,11 @@ class ScreeningResult:
         """Fill ``sub.award_missing`` for the awards ``version`` reads (recursively)."""
         from .evaluate import missing_sources
 
-        by_id = {p.policy_id: p for p in self.policies if p.rule is not None}
+        if not version.references:
+            return
+        if self._by_id is None:
+            self._by_id = {p.policy_id: p for p in self.policies if p.rule is not None}
+        by_id = self._by_id
         for ref in sorted(version.references):
             other = by_id.get(ref)
             if other is None or other.rule is None or ref in seen or ref in sub.award_missing:

@@ -26,6 +26,7 @@ from .library import (
 from .records import organisation_record_add, organisation_record_remove
 from .screening import (
     BATCH,
+    INDEX_BLOCK,
     engine_money,
     screening_run_create,
     screening_run_execute,
@@ -34,6 +35,7 @@ from .screening import (
 
 __all__ = [
     "BATCH",
+    "INDEX_BLOCK",
     "SyncReport",
     "TransitionError",
     "award_application_pay",

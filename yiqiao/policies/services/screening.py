@@ -1,7 +1,8 @@
 """Screening runs (免申即享): start one for a user's scope, and execute it in the background.
 
 Execution builds a columnar snapshot of the register (no per-row ORM objects), screens every
-included policy with the engine in one pass, and writes the long-form results in batches.
+included policy with the engine in one pass, and writes the results as groups of organisations
+(packed ids) with a per-organisation index.
 """
 
 from __future__ import annotations
@@ -22,12 +23,10 @@ from yiqiao.accounts.models import User
 from yiqiao.core.audit import audit_record
 from yiqiao.core.models import AuditEvent
 
-from .. import engine
-from ..models import Policy, ScreeningResult, ScreeningRun
+from .. import engine, packing
+from ..models import Policy, ScreeningGroup, ScreeningIndex, ScreeningRun
 from ..profiles import field_dictionary, register_snapshot
 from ..versions import engine_policy
-
-BATCH = 20_000  # rows per INSERT transaction (a commit per 2,000 rows cost a third)
 
 
 def _money(value: float) -> Decimal:
@@ -167,72 +166,33 @@ def _per_policy(
     return out
 
 
-class _RowWriter:
-    """ScreeningResult rows written with one prepared INSERT per batch (executemany).
+BATCH = 200  # result groups (or index blocks) per INSERT transaction
+INDEX_BLOCK = 4096  # organisations per ScreeningIndex row (one row read per organisation)
 
-    Each value goes through its model field's ``get_db_prep_save`` as bulk_create would, but
-    the values a row shares with others (the run, the policy, the status, a missing-fields
-    pattern and its reason) are prepared once, as one tuple; a row is then the organisation id
-    followed by that tuple. On a register of a million enterprises the rows are tens of millions
-    (most of them 快申快享 rows) and per-row preparation was most of the run's time.
-    """
 
-    def __init__(self, on_flush: Any) -> None:
-        from django.db import connection
+def _group(
+    number: int,
+    common: dict[str, Any],
+    status: str,
+    rows: npt.NDArray[np.int64],
+    org_ids: npt.NDArray[np.int64],
+    **values: Any,
+) -> ScreeningGroup:
+    return ScreeningGroup(
+        number=number,
+        status=status,
+        size=int(rows.size),
+        organisations=packing.pack_ints(org_ids[rows]),
+        **common,
+        **values,
+    )
 
-        self.connection = connection
-        self.on_flush = on_flush
-        concrete = [f for f in ScreeningResult._meta.concrete_fields if not f.primary_key]
-        self.fields = [f for f in concrete if f.attname != "organisation_id"]
-        self.defaults = {f.attname: f.get_default() for f in self.fields}
-        organisation = ScreeningResult._meta.get_field("organisation")
-        names = [organisation.column, *(f.column for f in self.fields)]
-        columns = ", ".join(connection.ops.quote_name(c) for c in names)
-        marks = ", ".join(["%s"] * len(names))
-        self.sql = f"INSERT INTO {ScreeningResult._meta.db_table} ({columns}) VALUES ({marks})"
-        self.rows: list[tuple[Any, ...]] = []
-        self.cache: dict[tuple[str, Any], Any] = {}
-        self.written = 0
 
-    def _prep(self, field: Any, value: Any) -> Any:
-        key = (field.attname, tuple(value) if isinstance(value, list) else value)
-        try:
-            return self.cache[key]
-        except KeyError:
-            prepared = field.get_db_prep_save(value, self.connection)
-            if len(self.cache) < 100_000:
-                self.cache[key] = prepared
-            return prepared
-
-    def shared(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        """Every column but the organisation, prepared for the database."""
-        return tuple(
-            self._prep(f, values.get(f.attname, self.defaults[f.attname])) for f in self.fields
-        )
-
-    def add(self, organisation_id: int, values: dict[str, Any]) -> None:
-        self.rows.append((organisation_id, *self.shared(values)))
-        if len(self.rows) >= BATCH:
-            self.flush()
-
-    def add_many(self, organisation_ids: list[int], shared: tuple[Any, ...]) -> None:
-        """Rows of several organisations that agree on every other column."""
-        for start in range(0, len(organisation_ids), BATCH):
-            room = BATCH - len(self.rows)
-            part = organisation_ids[start : start + BATCH]
-            self.rows.extend((o, *shared) for o in part[:room])
-            if len(self.rows) >= BATCH:
-                self.flush()
-                self.rows.extend((o, *shared) for o in part[room:])
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        with transaction.atomic(), self.connection.cursor() as cursor:
-            cursor.executemany(self.sql, self.rows)
-        self.written += len(self.rows)
-        self.rows.clear()
-        self.on_flush(self.written)
+def _policy_slices(policy_of_row: npt.NDArray[Any], n_policies: int) -> list[slice]:
+    """Per policy, its slice of long-form arrays concatenated policy by policy."""
+    counts = np.bincount(policy_of_row, minlength=n_policies)
+    ends = np.cumsum(counts).tolist()
+    return [slice(e - c, e) for e, c in zip(ends, counts.tolist(), strict=True)]
 
 
 def _write_results(
@@ -241,10 +201,15 @@ def _write_results(
     result: engine.ScreeningResult,
     organisation_ids: npt.NDArray[np.int64],
 ) -> dict[str, int]:
-    """Long-form rows in batches: eligible (after groups and caps), 快申快享 (with the missing
-    fields the single explanation lists), near misses."""
+    """The run's results as groups (one per policy and result; 快申快享 one per set of missing
+    fields, as the single explanation lists them) and the per-organisation index of groups.
+
+    Rows of the snapshot follow ascending organisation id, so a group's rows in ascending order
+    are its organisations in ascending id. Eligible groups list larger amounts first.
+    """
     fields = field_dictionary()
-    org_ids = organisation_ids.tolist()
+    org_ids = np.asarray(organisation_ids, dtype=np.int64)
+    n = len(policies)
     common = [
         {
             "run_id": run.pk,
@@ -255,60 +220,111 @@ def _write_results(
         }
         for policy, info in zip(policies, result.policies, strict=True)
     ]
-    total = result.award_amount.size + result.near_enterprise.size
-    total += sum(int(result.quick_apply_rows(p).size) for p in range(len(policies)))
-    writer = _RowWriter(
-        lambda done: _progress(run, 60 + int(39 * done / max(total, 1))),
-    )
-    amounts = result.award_amount.tolist()
-    before_caps = result.award_amount_before_caps.tolist()
-    for k, (row, p) in enumerate(
-        zip(result.award_enterprise.tolist(), result.award_policy.tolist(), strict=True)
-    ):
-        amount, before = amounts[k], before_caps[k]
-        capped = amount + 0.005 < before
-        writer.add(
-            org_ids[row],
-            {
-                **common[p],
-                "status": ScreeningResult.Status.ELIGIBLE,
-                "amount": _money(amount),
-                "amount_before_caps": _money(before),
-                "reasons": "符合全部条件"
-                + (f"；受共享上限限制（原 {engine_money(before)}）" if capped else ""),
-            },
-        )
+    groups: list[ScreeningGroup] = []
+    members: list[npt.NDArray[np.int64]] = []  # ascending rows of each group, for the index
+
+    def add(group: ScreeningGroup, rows: npt.NDArray[np.int64]) -> None:
+        groups.append(group)
+        members.append(rows)
+
+    award = _policy_slices(result.award_policy, n)
+    enterprises = result.award_enterprise.astype(np.int64)
+    amounts, before_caps = result.award_amount, result.award_amount_before_caps
+    near = _policy_slices(result.near_policy, n)
+    near_rows = result.near_enterprise.astype(np.int64)
     quick = 0
-    for p in range(len(policies)):
-        rows = result.quick_apply_rows(p).tolist()
-        if not rows:
-            continue
-        by_pattern: dict[tuple[str, ...], list[int]] = {}
-        for row, names in zip(rows, result.quick_missing(p), strict=True):
-            by_pattern.setdefault(names, []).append(org_ids[row])
-        for names, organisations in by_pattern.items():
-            labels = "、".join(fields[m].label if m in fields else m for m in names)
-            shared = writer.shared(
-                {
-                    **common[p],
-                    "status": ScreeningResult.Status.IF_DATA_SUPPLIED,
-                    "missing_fields": list(names),
-                    "reasons": ("其余条件均满足，缺少：" + labels)[:300],
-                }
+    for p in range(n):
+        rows = enterprises[award[p]]
+        if rows.size:
+            amount, before = amounts[award[p]], before_caps[award[p]]
+            order = np.lexsort((rows, -amount))
+            group = _group(
+                len(groups), common[p], ScreeningGroup.Status.ELIGIBLE, rows[order], org_ids,
+                amount=_money(float(amount.sum())), reasons="符合全部条件",
+                amounts=packing.pack_floats(amount[order]),
+                amounts_before_caps=packing.pack_floats(before[order]),
+            )  # fmt: skip
+            add(group, np.sort(rows))
+        rows = result.quick_apply_rows(p)
+        if rows.size:
+            labels, inverse = result.quick_patterns(p)
+            order = np.argsort(inverse, kind="stable")
+            ends = np.cumsum(np.bincount(inverse, minlength=len(labels))).tolist()
+            for k, names in enumerate(labels):
+                part = rows[order[(ends[k - 1] if k else 0) : ends[k]]]
+                if not part.size:
+                    continue
+                text = "、".join(fields[m].label if m in fields else m for m in names)
+                group = _group(
+                    len(groups), common[p], ScreeningGroup.Status.IF_DATA_SUPPLIED, part, org_ids,
+                    missing_fields=list(names), reasons=("其余条件均满足，缺少：" + text)[:300],
+                )  # fmt: skip
+                add(group, part)
+            quick += int(rows.size)
+        rows = near_rows[near[p]]
+        if rows.size:
+            # The failing condition with the enterprise's value and the gap, as the enterprise
+            # page words it; near_details lists the policy's rows in the order of near_*.
+            details = result.near_details(p)
+            order = np.argsort(rows, kind="stable")
+            texts = [f"仅一项不满足：{details[k]}"[:300] for k in order.tolist()]
+            group = _group(
+                len(groups), common[p], ScreeningGroup.Status.NEAR_MISS, rows[order], org_ids,
+                texts=texts,
+            )  # fmt: skip
+            add(group, rows[order])
+    index = _index(run, members, org_ids)
+    total, done = len(groups) + len(index), 0
+    for model, objects in ((ScreeningGroup, groups), (ScreeningIndex, index)):
+        for start in range(0, len(objects), BATCH):
+            chunk: list[Any] = objects[start : start + BATCH]
+            with transaction.atomic():
+                model.objects.bulk_create(chunk)
+            done += len(chunk)
+            _progress(run, 60 + int(39 * done / total))
+    return {"quick": quick, "near": int(result.near_enterprise.size), "groups": len(groups)}
+
+
+def _index(
+    run: ScreeningRun, members: list[npt.NDArray[np.int64]], org_ids: npt.NDArray[np.int64]
+) -> list[ScreeningIndex]:
+    """Per block of consecutive organisations, the group numbers of each organisation
+    (ascending), from the groups' ascending rows: each block gathers its slice of every group
+    and orders it by row with a stable radix sort of 16-bit row offsets."""
+    size = int(org_ids.size)
+    edges = np.append(np.arange(0, size, INDEX_BLOCK), size)
+    bounds = np.stack([np.searchsorted(m, edges) for m in members]) if members else None
+    out = []
+    for b in range(edges.size - 1):
+        start, end = int(edges[b]), int(edges[b + 1])
+        if bounds is None:
+            local = np.zeros(0, dtype=np.uint16)
+            numbers = np.zeros(0, dtype=np.int64)
+        else:
+            lo, hi = bounds[:, b], bounds[:, b + 1]
+            count = hi - lo
+            present = np.flatnonzero(count)
+            parts = [members[g][lo[g] : hi[g]] for g in present.tolist()]
+            local = (
+                (np.concatenate(parts) - start).astype(np.uint16)
+                if parts
+                else np.zeros(0, dtype=np.uint16)
             )
-            writer.add_many(organisations, shared)
-            quick += len(organisations)
-    # The failing condition with the enterprise's value and the gap, as the enterprise page
-    # words it; near_details lists each policy's rows in the order of near_*.
-    details = {p: iter(result.near_details(p)) for p in np.unique(result.near_policy).tolist()}
-    for row, p in zip(result.near_enterprise.tolist(), result.near_policy.tolist(), strict=True):
-        reason = f"仅一项不满足：{next(details[p])}"[:300]
-        writer.add(
-            org_ids[row],
-            {**common[p], "status": ScreeningResult.Status.NEAR_MISS, "reasons": reason},
+            numbers = np.repeat(present, count[present])
+            order = np.argsort(local, kind="stable")
+            local, numbers = local[order], numbers[order]
+        offsets = np.cumsum(np.bincount(local, minlength=end - start))
+        out.append(
+            ScreeningIndex(
+                run_id=run.pk,
+                first_organisation_id=int(org_ids[start]),
+                last_organisation_id=int(org_ids[end - 1]),
+                organisations=packing.pack_ints(org_ids[start:end]),
+                offsets=packing.pack_ints(offsets),
+                groups=packing.pack_ints(numbers),
+            )
         )
-    writer.flush()
-    return {"quick": quick, "near": int(result.near_enterprise.size)}
+    return out
 
 
 def engine_money(value: float) -> str:

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from yiqiao.accounts.models import User
 from yiqiao.policies.demo import load_demo_policy_data
-from yiqiao.policies.models import OrganisationFact, Policy, PolicyVersion, ScreeningResult
+from yiqiao.policies.models import OrganisationFact, Policy, PolicyVersion
+from yiqiao.policies.queries import run_results
 from yiqiao.policies.services.screening import screening_run_create, screening_run_execute
 from yiqiao.registry.demo import DEMO_DISTRICT_CODE, generate_demo
 
@@ -39,5 +40,5 @@ def test_it_seeds_facts_once_and_screening_finds_every_outcome(settings: Any) ->
     officer = User.objects.get(username="officer")
     run = screening_run_create(by=officer, as_of=timezone.localdate())
     screening_run_execute(run.pk)
-    statuses = set(ScreeningResult.objects.filter(run=run).values_list("status", flat=True))
+    statuses = {r.status for r in run_results(run)}
     assert statuses == {"eligible", "eligible_if_data_supplied", "near_miss"}

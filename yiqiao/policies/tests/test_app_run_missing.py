@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from yiqiao.policies import engine
-from yiqiao.policies.models import OrganisationFact, ScreeningResult, ScreeningRun
-from yiqiao.policies.queries import organisation_calculator
+from yiqiao.policies.models import OrganisationFact, ScreeningGroup, ScreeningRun
+from yiqiao.policies.queries import organisation_calculator, run_results
 from yiqiao.policies.services.screening import screening_run_create
 from yiqiao.registry.models import Organisation
 
@@ -89,9 +89,7 @@ def test_it_stores_the_missing_fields_the_calculator_lists(
     assert run.status == "done", run.error
     stored = {
         (r.organisation_id, r.policy.code): (tuple(r.missing_fields), r.reasons)
-        for r in ScreeningResult.objects.filter(
-            run=run, status=ScreeningResult.Status.IF_DATA_SUPPLIED
-        ).select_related("policy")
+        for r in run_results(run, status=ScreeningGroup.Status.IF_DATA_SUPPLIED)
     }
     expected = {}
     for org in Organisation.objects.filter(region=regions["district"]):

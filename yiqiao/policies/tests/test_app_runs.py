@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from yiqiao.core.models import AuditEvent
 from yiqiao.policies import engine
-from yiqiao.policies.models import OrganisationFact, Policy, ScreeningResult, ScreeningRun
-from yiqiao.policies.queries import organisation_calculator
+from yiqiao.policies.models import OrganisationFact, Policy, ScreeningGroup, ScreeningRun
+from yiqiao.policies.queries import organisation_calculator, organisation_run_results, run_results
 from yiqiao.registry.models import ChainNode, Organisation
 
 from .app_support import ON, sync, use_fast_hasher, write_library
@@ -105,10 +105,7 @@ def test_it_matches_the_per_organisation_calculator(
     run = start(officer)
     assert run.status == "done", run.error
     assert run.enterprises == 30  # the outside district's enterprise is not in alice's scope
-    stored = {
-        (r.organisation_id, r.policy.code, r.status): r.amount
-        for r in ScreeningResult.objects.filter(run=run).select_related("policy")
-    }
+    stored = {(r.organisation_id, r.policy.code, r.status): r.amount for r in run_results(run)}
     expected: dict[tuple[int, str, str], Decimal | None] = {}
     near_reasons: dict[tuple[int, str], str] = {}
     for org in register:
@@ -126,10 +123,7 @@ def test_it_matches_the_per_organisation_calculator(
     assert stored == expected
     # a near miss says which condition, the enterprise's value and the gap, as the page does
     assert {
-        (r.organisation_id, r.policy.code): r.reasons
-        for r in ScreeningResult.objects.filter(run=run, status="near_miss").select_related(
-            "policy"
-        )
+        (r.organisation_id, r.policy.code): r.reasons for r in run_results(run, status="near_miss")
     } == near_reasons
     assert any("差" in reason for reason in near_reasons.values())
     statuses = {key[2] for key in expected}
@@ -144,13 +138,12 @@ def test_it_lists_missing_data_enterprises_as_quick_apply_never_as_ineligible(
     run = start(officer)
     no_rd = [o.pk for o in register if o.rd_spend_yuan is None and o.kind == "enterprise"]
     assert no_rd
-    rows = ScreeningResult.objects.filter(
-        run=run, policy__code="t.rd_subsidy", organisation_id__in=no_rd
-    )
-    assert sorted(rows.values_list("organisation_id", flat=True)) == sorted(no_rd)
-    assert set(rows.values_list("status", flat=True)) == {"eligible_if_data_supplied"}
-    assert {tuple(r) for r in rows.values_list("missing_fields", flat=True)} == {("rd_spend_yuan",)}
-    assert rows.first().reasons == "其余条件均满足，缺少：上年度研发投入"  # type: ignore[union-attr]
+    policy = Policy.objects.get(code="t.rd_subsidy")
+    rows = [r for r in run_results(run, policy_id=policy.pk) if r.organisation_id in no_rd]
+    assert sorted(r.organisation_id for r in rows) == sorted(no_rd)
+    assert {r.status for r in rows} == {"eligible_if_data_supplied"}
+    assert {tuple(r.missing_fields) for r in rows} == {("rd_spend_yuan",)}
+    assert rows[0].reasons == "其余条件均满足，缺少：上年度研发投入"
 
 
 def test_it_measures_the_budget_impact_of_a_draft_before_publication(
@@ -181,7 +174,7 @@ def test_it_downloads_the_auto_list_as_xlsx(register: list[Organisation], office
         load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
     )
     assert rows[0][:4] == ("政策编号", "政策名称", "条款版本", "机构名称")
-    auto = ScreeningResult.objects.filter(run=run, status="eligible", delivery="auto")
+    auto = run_results(run, status="eligible", delivery="auto")
     assert len(rows) - 1 == auto.count() == run.auto_count
     assert {r[5] for r in rows[1:]} == {"免申即享"}
     amounts: list[float] = [float(str(r[7])) for r in rows[1:]]
@@ -206,7 +199,7 @@ def test_it_refuses_runs_to_an_outsider_and_changes_nothing(
     run = start(officer)
     runs, results, events = (
         ScreeningRun.objects.count(),
-        ScreeningResult.objects.count(),
+        ScreeningGroup.objects.count(),
         AuditEvent.objects.count(),
     )
     client = client_for(charlie)
@@ -220,7 +213,7 @@ def test_it_refuses_runs_to_an_outsider_and_changes_nothing(
     )
     assert (
         ScreeningRun.objects.count(),
-        ScreeningResult.objects.count(),
+        ScreeningGroup.objects.count(),
         AuditEvent.objects.count(),
     ) == (runs, results, events)
 
@@ -236,7 +229,8 @@ def test_it_screens_only_the_outsiders_own_register_when_they_run(
         client.post(reverse("policies:run-list"), {"as_of": ON.isoformat()})
     run = ScreeningRun.objects.get(created_by=charlie)
     assert run.enterprises == 1
-    assert not ScreeningResult.objects.filter(run=run, organisation__in=register).exists()
+    assert not {r.organisation_id for r in run_results(run)} & {o.pk for o in register}
+    assert all(organisation_run_results(run, o.pk) == [] for o in register)
 
 
 def test_it_refuses_a_run_to_a_viewer(
@@ -324,3 +318,46 @@ def test_it_reports_a_screenings_progress_on_its_page_as_it_goes(
     assert all(s[2] for s in seen)  # and keeps polling while the run goes on
     run.refresh_from_db()
     assert run.status == ScreeningRun.Status.DONE and run.progress == 100
+
+
+def test_it_answers_per_organisation_from_the_index_as_the_lists_do(
+    register: list[Organisation], officer: Any, monkeypatch: Any
+) -> None:
+    """ "Which policies does this organisation qualify for, or miss" reads the index (several
+    blocks here) and gives what the run's lists give, amounts and reasons included; "who
+    qualifies for this policy" gives the ids of the eligible list."""
+    from yiqiao.policies import queries
+    from yiqiao.policies.services import screening
+
+    monkeypatch.setattr(screening, "INDEX_BLOCK", 7)
+    run = start(officer)
+    assert run.index.count() == -(-run.enterprises // 7)  # type: ignore[attr-defined]
+
+    def key(r: Any) -> tuple[Any, ...]:
+        return (r.organisation_id, r.policy.code, r.status, r.amount, r.reasons, r.missing_fields)
+
+    listed = sorted(key(r) for r in run_results(run))
+    by_organisation = sorted(key(r) for o in register for r in organisation_run_results(run, o.pk))
+    assert listed == by_organisation and listed
+    for policy in Policy.objects.all():
+        eligible = sorted(
+            r.organisation_id for r in run_results(run, status="eligible", policy_id=policy.pk)
+        )
+        assert queries.policy_run_organisations(run, policy.pk).tolist() == eligible
+    assert queries.run_status_counts(run) == {
+        status: sum(1 for k in listed if k[2] == status) for status in {k[2] for k in listed}
+    }
+
+
+def test_it_pages_a_list_across_groups_in_order(register: list[Organisation], officer: Any) -> None:
+    run = start(officer)
+    results = run_results(run, status="eligible_if_data_supplied")
+    whole = [(r.organisation_id, r.policy_id) for r in results]
+    assert len(whole) == results.count() == run.quick_count > 7
+    paged = [
+        (r.organisation_id, r.policy_id)
+        for s in range(0, len(whole), 7)
+        for r in results[s : s + 7]
+    ]
+    assert paged == whole and len(set(whole)) == len(whole)
+    assert (results[-1].organisation_id, results[-1].policy_id) == whole[-1]

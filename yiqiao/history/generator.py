@@ -9,7 +9,8 @@ the desk, with landing milestones on time, late, partly or never; translational 
 their gates with service bookings and grants. Every write goes through a service while the clock
 says it is the moment it happened, so created times, audit times and "today" checks agree.
 
-Deterministic for a seed and a run date: every random choice comes from one ``random.Random``
+Deterministic for a seed and a run date (not the time of day: the history ends at the midnight
+that starts today): every random choice comes from one ``random.Random``
 drawn in the timeline's order, and the timeline orders equal moments by scheduling order.
 """
 
@@ -90,6 +91,12 @@ class HistorySummary:
     leads: int = 0
     steps: int = 0
     seconds: float = 0.0
+
+
+def history_end(today: dt.date) -> dt.datetime:
+    """The history's last moment: local midnight that starts `today` (the same for any time of
+    the run on that day, and never after the real present)."""
+    return timezone.make_aware(dt.datetime.combine(today, dt.time(0, 0))) - dt.timedelta(minutes=1)
 
 
 def history_present() -> bool:
@@ -236,7 +243,11 @@ class _History:
 
     # ---- the run -------------------------------------------------------------------------------
     def run(self) -> HistorySummary:
-        end = timezone.now() - dt.timedelta(minutes=1)
+        # The history ends where today begins, not at the real moment of the run: with the real
+        # time as the end, a build at 08:00 and one at 18:00 of the same day differed by the
+        # day's working hours (registrations, answers, milestones dropped by one, kept by the
+        # other). Today's working hours belong to the people using the demo.
+        end = history_end(self.today)
         with simulated_clock(self.moment(self.start, 8)) as clock:
             self.clock: SimulatedClock = clock
             self.timeline = Timeline(clock, end=end)

@@ -135,13 +135,23 @@ def test_it_makes_every_pipeline_non_empty_with_consistent_times(history: Any) -
 
 
 @pytest.mark.django_db
-def test_it_is_deterministic_per_seed() -> None:
+def test_it_is_deterministic_per_seed(monkeypatch: Any) -> None:
+    """Two builds on the same day, one in the morning and one in the evening (the wall clock
+    stands at yesterday 08:05 and 18:30, then runs on), make the same history."""
+    real_now = timezone.now
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
     prints = []
-    for _ in range(2):
+    for hour, minute in ((8, 5), (18, 30)):
+        started = real_now()
+        wall = timezone.make_aware(dt.datetime.combine(yesterday, dt.time(hour, minute)))
+        monkeypatch.setattr(
+            timezone, "now", lambda wall=wall, started=started: wall + (real_now() - started)
+        )
         with transaction.atomic():
             demo_run(scale=SCALE, seed=7)
             prints.append(_fingerprint())
             transaction.set_rollback(True)
+        monkeypatch.setattr(timezone, "now", real_now)
     assert prints[0] == prints[1]
     assert prints[0]["events"] and prints[0]["needs"] and prints[0]["signings"]
 

@@ -215,11 +215,18 @@ class Relevance:
             df.update(f)
         n = max(len(candidates), 1)
         self.idf = {g: math.log(1 + n / d) for g, d in df.items()}
+        self._need: set[str] | None = None
+        self._order: list[str] = []
 
     def score(self, need: set[str], index: int) -> float:
+        # The sums run over the need's grams in sorted order: a set of strings yields them in an
+        # order that differs per process (string hashing), and float addition depends on order,
+        # so two equal candidates could swap places between two runs of the same command.
+        if need is not self._need:
+            self._need, self._order = need, sorted(need)
         have = self.features[index]
-        total = sum(self.idf.get(g, 0.0) for g in need) or 1.0
-        return sum(self.idf.get(g, 0.0) for g in need if g in have) / total
+        total = sum(self.idf.get(g, 0.0) for g in self._order) or 1.0
+        return sum(self.idf.get(g, 0.0) for g in self._order if g in have) / total
 
 
 # ---- ranking ------------------------------------------------------------------------------

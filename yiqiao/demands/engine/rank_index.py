@@ -259,9 +259,10 @@ class RankIndex:
     def relevance(self, need: set[str], rows: Rows) -> npt.NDArray[np.float64]:
         """``Relevance.score(need, row)`` for each of ``rows``, bit for bit."""
         n = max(self.n, 1)
-        postings = [(g, self._posting(g)) for g in need]
+        order = sorted(need)  # the order Relevance.score sums in
+        postings = [(g, self._posting(g)) for g in order]
         idf = {g: math.log(1 + n / p.shape[0]) for g, p in postings if p is not None}
-        total = sum(idf.get(g, 0.0) for g in need) or 1.0
+        total = sum(idf.get(g, 0.0) for g in order) or 1.0
         acc = np.zeros(rows.shape[0], dtype=np.float64)
         present = [(idf[g], p) for g, p in postings if p is not None]
         volume = sum(int(p.shape[0]) for _, p in present)
@@ -271,7 +272,7 @@ class RankIndex:
                 acc[posting[where] == rows] += weight
         else:
             dense = np.zeros(self.n, dtype=np.float64)
-            for weight, posting in present:  # need order, as Relevance.score sums
+            for weight, posting in present:  # sorted need order, as Relevance.score sums
                 dense[posting] += weight
             acc = dense[rows]
         return acc / total

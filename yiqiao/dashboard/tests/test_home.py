@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from conftest import make_user
 
@@ -182,11 +183,25 @@ def test_it_shows_an_enterprise_the_policies_it_qualifies_for_and_what_is_missin
 
     qualified = panel(funded, "erin")
     rd = qualified.split("测试研发投入补助")[1].split("</li>")[0]
-    assert "符合条件" in rd and "5000000" in rd
+    assert "符合条件" in rd and "500.00万元" in rd  # formatted, never the raw 5000000
     assert "补充资料后可享受" not in rd
 
     missing = panel(bare, "fred")
     rd = missing.split("测试研发投入补助")[1].split("</li>")[0]
     assert "补充资料后可享受" in rd and "符合条件" not in rd
-    assert str(field_dictionary()["rd_spend_yuan"].label) in rd
-    assert "5000000" not in missing
+    assert "缺少：" + str(field_dictionary()["rd_spend_yuan"].label) in rd
+    assert "500.00万元" not in missing
+
+    # In English the amount, the missing data's name and the punctuation read in English.
+    english = make_user("gina", units["portal"], "enterprise", organisation=bare)
+    client = client_for(english)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/").content.decode()
+    rd = html.split('id="panel-policies"')[1].split("测试研发投入补助")[1].split("</li>")[0]
+    assert "Missing: R&amp;D spending last year" in rd, rd
+    english_funded = make_user("hank", units["portal"], "enterprise", organisation=funded)
+    client = client_for(english_funded)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/").content.decode()
+    rd = html.split('id="panel-policies"')[1].split("测试研发投入补助")[1].split("</li>")[0]
+    assert "5.00M yuan" in rd, rd

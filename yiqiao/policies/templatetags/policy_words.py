@@ -39,6 +39,14 @@ def field_labels(labels: Any) -> str:
 
 
 @register.filter
+def field_colon_list(labels: Any) -> str:
+    """``：甲、乙`` in Chinese, ``: A, B`` with the labels in English otherwise."""
+    if wording.is_chinese():
+        return "：" + "、".join(str(label) for label in labels or ())
+    return ": " + ", ".join(wording.ENGLISH.label(str(label)) for label in labels or ())
+
+
+@register.filter
 def colon_list(items: Any) -> str:
     """``：甲、乙`` in Chinese, ``: A, B`` in English (the items are shown as they are)."""
     names = [str(item) for item in items or ()]

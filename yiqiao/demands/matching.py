@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Max
 from django.utils.translation import get_language
@@ -226,57 +226,49 @@ def is_english(language: str | None) -> bool:
     return (language or get_language() or "zh-hans").lower().startswith("en")
 
 
+class _ValueWords(NamedTuple):
+    lang: str
+    unrecorded: str
+    yes: str
+    no: str
+    separator: str
+    empty: str
+    unit_at: int  # the unit label's place in UNIT_LABELS' (zh, en)
+    unit_gap: str
+    money_scale: int
+    money_unit: str
+
+
+_VALUE_WORDS = {
+    False: _ValueWords("zh", "未登记", "是", "否", "、", "无", 0, "", 10000, "万元"),
+    True: _ValueWords("en", "not recorded", "yes", "no", ", ", "none", 1, " ", 1_000_000, "M yuan"),
+}
+
+
 def value_label(name: str, value: Any, language: str | None = None) -> str:
     """How a page shows an attribute value: vocabulary labels, units, 是/否, 未登记 (in
     English when ``language``, by default the active one, is English: labels, units, yes/no,
     money in M yuan)."""
-    if is_english(language):
-        return _value_label_en(name, value)
+    words = _VALUE_WORDS[is_english(language)]
     if value is None:
-        return "未登记"
+        return words.unrecorded
     attribute = ATTRIBUTES.get(name)
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return words.yes if value else words.no
     if attribute is not None and attribute.vocabulary:
         vocab = VOCABULARIES[attribute.vocabulary]
         values = value if isinstance(value, list | tuple) else [value]
-        return "、".join(vocab.label(str(v)) for v in values) or "无"
+        return words.separator.join(vocab.label(str(v), words.lang) for v in values) or words.empty
     if attribute is not None and attribute.unit == "iso" and isinstance(value, int | float):
-        return iso_label(value)
-    unit = UNIT_LABELS.get(attribute.unit or "", ("", ""))[0] if attribute else ""
+        return iso_label(value, words.lang)
+    unit = UNIT_LABELS.get(attribute.unit or "", ("", ""))[words.unit_at] if attribute else ""
+    unit = f"{words.unit_gap}{unit}" if unit else ""
     if isinstance(value, list | tuple):
         if name.endswith("_yuan") and all(isinstance(v, int | float) for v in value):
-            return "–".join(f"{v / 10000:g}" for v in value) + "万元"
+            return "–".join(f"{v / words.money_scale:g}" for v in value) + words.money_unit
         return "–".join(_number(v) for v in value) + unit
     if name.endswith("_yuan") and isinstance(value, int | float):
-        return f"{value / 10000:g}万元"
-    return f"{_number(value)}{unit}" if isinstance(value, int | float) else str(value)
-
-
-def _value_label_en(name: str, value: Any) -> str:
-    if value is None:
-        return "not recorded"
-    attribute = ATTRIBUTES.get(name)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if attribute is not None and attribute.vocabulary:
-        vocab = VOCABULARIES[attribute.vocabulary]
-        values = value if isinstance(value, list | tuple) else [value]
-        return ", ".join(vocab.label(str(v), "en") for v in values) or "none"
-    if attribute is not None and attribute.unit == "iso" and isinstance(value, int | float):
-        return iso_label(value, "en")
-    unit = UNIT_LABELS.get(attribute.unit or "", ("", ""))[1] if attribute else ""
-    unit = f" {unit}" if unit else ""
-    if (
-        name.endswith("_yuan")
-        and isinstance(value, list | tuple)
-        and all(isinstance(v, int | float) for v in value)
-    ):
-        return "–".join(f"{v / 1_000_000:g}" for v in value) + "M yuan"
-    if isinstance(value, list | tuple):
-        return "–".join(_number(v) for v in value) + unit
-    if name.endswith("_yuan") and isinstance(value, int | float):
-        return f"{value / 1_000_000:g}M yuan"
+        return f"{value / words.money_scale:g}{words.money_unit}"
     return f"{_number(value)}{unit}" if isinstance(value, int | float) else str(value)
 
 
@@ -308,7 +300,7 @@ def requirement_label(req: Requirement, language: str | None = None) -> str:
         op = OP_LABEL_EN.get(req.op, req.op)
         if attribute is not None and attribute.unit == "iso" and req.op == "le":
             op = "at least"  # a smaller ISO class is cleaner
-        return f"{name} {op} {_value_label_en(req.name, req.value)}"
+        return f"{name} {op} {value_label(req.name, req.value, 'en')}"
     attribute = ATTRIBUTES.get(req.name)
     name = attribute.zh if attribute else NEED_LABELS.get(req.name, req.name)
     op = OP_LABEL.get(req.op, req.op)
